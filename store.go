@@ -1,0 +1,198 @@
+package policygraph
+
+import "context"
+
+// Store answers the read queries of the API. It is implemented by the Neo4j
+// store (production) and the in-memory store (the default with no database);
+// the conformance suite in store/storetest holds both to the same answers,
+// so every list has a defined, deterministic order.
+//
+// Methods validate nothing that the API already bounds (depths, page sizes);
+// they return [ErrNotFound] for an unknown ID where one is required, and an
+// error wrapping [ErrUnavailable] when the backing database cannot be reached.
+type Store interface {
+	// Entities returns the entities with the given IDs, in the order asked,
+	// with nil where an ID is unknown. It is the batch call behind lookups.
+	Entities(ctx context.Context, ids []string) ([]*Entity, error)
+
+	// Sources returns the sources with the given IDs, like Entities.
+	Sources(ctx context.Context, ids []string) ([]*Source, error)
+
+	// ListEntities returns one page of the entities that pass the filter,
+	// ordered by name, then ID.
+	ListEntities(ctx context.Context, f EntityFilter, p Page) (EntityPage, error)
+
+	// Search returns one page of the entities whose names or aliases match
+	// the query tokens ([Matches]), ranked by [Score] and then [Less].
+	Search(ctx context.Context, q SearchQuery, p Page) (SearchPage, error)
+
+	// Relationships answers a batch of relationship queries, one list per
+	// query in the order asked. It is the batch call behind every
+	// relationship field, so a request costs one call per nesting level.
+	Relationships(ctx context.Context, qs []RelQuery) ([]RelPage, error)
+
+	// Neighborhood returns the entities within q.Depth hops of q.Center and
+	// the relationships among them.
+	Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph, error)
+
+	// ShortestPath returns the first shortest path from q.From to q.To in
+	// path order, or nil when there is none within q.MaxHops.
+	ShortestPath(ctx context.Context, q PathQuery) (*Path, error)
+
+	// Paths returns the first n simple paths from q.From to q.To within
+	// q.MaxHops, in path order.
+	Paths(ctx context.Context, q PathQuery, n int) ([]Path, error)
+
+	// Timeline returns the dated events of q in date order.
+	Timeline(ctx context.Context, q TimelineQuery) ([]Event, error)
+
+	// Stats counts nodes per kind and relationships per type.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Ping reports whether the store can answer.
+	Ping(ctx context.Context) error
+}
+
+// Page selects a slice of an ordered list. Cursors are offsets.
+type Page struct {
+	Offset int
+	Limit  int
+}
+
+// EntityFilter selects entities for [Store.ListEntities]. Zero fields do not
+// filter.
+type EntityFilter struct {
+	Kind     Kind
+	Types    []string // organization or policy types
+	Statuses []string // policy statuses
+	// EnactedBy keeps policies with an ENACTED or ANNOUNCED relationship
+	// from the entity with this ID.
+	EnactedBy string
+	// Targets keeps policies that TARGET the entity with this ID.
+	Targets string
+	// From and To keep policies whose [Entity.When] lies in the range,
+	// inclusive, compared by [Date.Floor] against From's floor and To's ceil.
+	From, To Date
+}
+
+// EntityPage is one page of entities and how many there are in all.
+type EntityPage struct {
+	Entities []*Entity
+	Total    int
+}
+
+// SearchQuery asks for entities by name or alias.
+type SearchQuery struct {
+	Text  string
+	Kinds []Kind // empty: every kind
+}
+
+// SearchHit is one ranked search result.
+type SearchHit struct {
+	Entity *Entity
+	Score  int
+}
+
+// SearchPage is one page of hits and how many matched in all.
+type SearchPage struct {
+	Hits  []SearchHit
+	Total int
+}
+
+// Direction is which relationships of a node a query follows.
+type Direction string
+
+// The directions.
+const (
+	Out  Direction = "OUT"  // from the node
+	In   Direction = "IN"   // to the node
+	Both Direction = "BOTH" // either
+)
+
+// RelQuery asks for one page of a node's relationships.
+type RelQuery struct {
+	Node      string    // an entity or source ID
+	Types     []RelType // empty: every type
+	Direction Direction // empty means Both
+	Page      Page
+}
+
+// RelPage is one page of relationships, ordered by type and then ID, and
+// how many there are in all.
+type RelPage struct {
+	Relationships []Relationship
+	Total         int
+}
+
+// NeighborhoodQuery asks for the neighbourhood of an entity. Only
+// [RelSpec.Traversable] types are followed.
+//
+// The walk is breadth first; when more than Limit entities are in reach, it
+// keeps the nearest, and among those at the same depth the lowest IDs, and
+// sets [Subgraph.Truncated].
+type NeighborhoodQuery struct {
+	Center    string
+	Depth     int
+	Types     []RelType // empty: every traversable type
+	Direction Direction
+	Limit     int // most entities, the centre included
+}
+
+// Subgraph is a set of entities and the relationships among them, the shape
+// that visualization tools draw. Nodes are ordered by depth, then ID; edges
+// by ID.
+type Subgraph struct {
+	Nodes     []SubgraphNode
+	Edges     []Relationship
+	Truncated bool
+}
+
+// SubgraphNode is an entity and its distance in hops from the centre.
+type SubgraphNode struct {
+	Entity *Entity
+	Depth  int
+}
+
+// PathQuery asks for paths between two entities along traversable
+// relationships, followed in either direction.
+type PathQuery struct {
+	From, To string
+	MaxHops  int
+	Types    []RelType // empty: every traversable type
+}
+
+// Path is an alternating walk: Nodes[i] and Nodes[i+1] are joined by
+// Edges[i], whose own direction may point either way.
+//
+// Paths are ordered by length, then by their node IDs compared in turn, then
+// by their edge IDs; so the first shortest path is the same in every store.
+type Path struct {
+	Nodes []*Entity
+	Edges []Relationship
+}
+
+// TimelineQuery asks for dated events. Without Entity it covers the whole
+// graph; with it, the entity's own date when it is a policy, its dated
+// relationships, and the policies it is related to.
+type TimelineQuery struct {
+	Entity      string
+	From, To    Date      // inclusive; empty: open
+	Types       []RelType // relationship types to include; empty: all traversable
+	PolicyTypes []string  // policy types to include; empty: all
+	Limit       int
+}
+
+// Event is a dated relationship or a dated policy. Events are ordered by the
+// floor of Date, then policies before relationships, then ID.
+type Event struct {
+	Date         Date
+	Policy       *Entity       // set for a policy event
+	Relationship *Relationship // set for a relationship event
+}
+
+// Stats counts what a store holds.
+type Stats struct {
+	Sources       int
+	Nodes         map[Kind]int
+	Relationships map[RelType]int
+}
