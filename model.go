@@ -62,7 +62,7 @@ type Evidence struct {
 // carries evidence; the remaining fields are optional and allowed per type by
 // [Vocabulary].
 type Relationship struct {
-	ID   string  `json:"id"` // see [RelationshipID]
+	ID   string  `json:"id,omitempty"` // see [RelationshipID]
 	Type RelType `json:"type"`
 	From string  `json:"from"`
 	To   string  `json:"to"`

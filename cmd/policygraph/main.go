@@ -1,0 +1,76 @@
+// Command policygraph loads policy knowledge graphs into Neo4j and serves
+// them over GraphQL.
+//
+//	policygraph validate [--text SOURCE_ID=PATH]... FILE...
+//	policygraph load [flags] FILE...
+//	policygraph gen [flags]
+//	policygraph serve [flags]
+//	policygraph version
+//
+// Run "policygraph COMMAND -h" for a command's flags. Connection settings
+// come from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"slices"
+	"syscall"
+)
+
+// command is one subcommand: it parses its own flags and returns the exit
+// code.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check dataset files and report every problem", runValidate},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmds := commands()
+	if len(args) > 0 {
+		i := slices.IndexFunc(cmds, func(c command) bool { return c.name == args[0] })
+		if i >= 0 {
+			return cmds[i].run(ctx, args[1:], stdout, stderr)
+		}
+		if args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
+			fmt.Fprintf(stderr, "policygraph: unknown command %q\n\n", args[0])
+		}
+	}
+	fmt.Fprintln(stderr, "usage: policygraph COMMAND [flags] [args]\n\ncommands:")
+	for _, c := range cmds {
+		fmt.Fprintf(stderr, "  %-9s %s\n", c.name, c.summary)
+	}
+	return 2
+}
+
+func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	fmt.Fprintln(stdout, "policygraph", version())
+	return 0
+}
+
+// version is the module version the binary was built from, or "devel".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}

@@ -1,0 +1,167 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+
+	"github.com/policygraph/policygraph"
+)
+
+// jsonRecord is one line of a JSON Lines file.
+type jsonRecord struct {
+	Source       *policygraph.Source       `json:"source,omitempty"`
+	Entity       *policygraph.Entity       `json:"entity,omitempty"`
+	Relationship *policygraph.Relationship `json:"relationship,omitempty"`
+}
+
+// jsonlReader streams a JSON Lines file a line at a time.
+type jsonlReader struct {
+	path string
+	f    *os.File
+	br   *bufio.Reader
+	line int
+}
+
+func newJSONLReader(path string, f *os.File) *jsonlReader {
+	return &jsonlReader{path: path, f: f, br: bufio.NewReaderSize(f, 1<<20)}
+}
+
+func (jr *jsonlReader) Next() (*Record, error) {
+	for {
+		text, err := jr.br.ReadBytes('\n')
+		if len(text) == 0 && err != nil {
+			return nil, err // io.EOF at the end
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		jr.line++
+		text = bytes.TrimSpace(text)
+		if len(text) == 0 {
+			continue
+		}
+		return decodeJSONLine(jr.path, jr.line, text)
+	}
+}
+
+func (jr *jsonlReader) Close() error { return jr.f.Close() }
+
+var jsonUnknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+
+func decodeJSONLine(path string, line int, text []byte) (*Record, error) {
+	pos := Position{File: path, Line: line}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	var jr jsonRecord
+	if err := dec.Decode(&jr); err != nil {
+		p := &Problem{Pos: pos, ID: lenientID(text), Reason: err.Error()}
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			p.Pos.Column = int(se.Offset)
+			p.Reason = "invalid JSON: " + se.Error()
+		case errors.As(err, &te):
+			p.Pos.Column = int(te.Offset)
+			p.Field = te.Field
+			p.Reason = fmt.Sprintf("want %s, not JSON %s", te.Type, te.Value)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			p.Reason = "invalid JSON: the line ends inside an object"
+		default:
+			if m := jsonUnknownField.FindStringSubmatch(err.Error()); m != nil {
+				p.Field, p.Reason = m[1], "unknown field"
+				p.Pos.Column = column(text, m[1])
+			}
+		}
+		return nil, p
+	}
+	if dec.More() {
+		return nil, &Problem{Pos: pos, Reason: "want one JSON object a line"}
+	}
+	rec := &Record{Pos: pos, Source: jr.Source, Entity: jr.Entity, Relationship: jr.Relationship, fields: map[string]Position{}}
+	n := 0
+	for _, set := range []bool{jr.Source != nil, jr.Entity != nil, jr.Relationship != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, &Problem{Pos: pos, Reason: `want exactly one of "source", "entity" or "relationship"`}
+	}
+	var keys []string
+	switch {
+	case jr.Source != nil:
+		keys = sourceKeys
+	case jr.Entity != nil:
+		keys = entityKeys
+	case jr.Relationship != nil:
+		keys = relKeys
+		r := jr.Relationship
+		if r.ID != "" && r.ID != policygraph.RelationshipID(r.From, r.Type, r.To, r.Key) {
+			return nil, &Problem{Pos: pos, ID: r.ID, Field: "id",
+				Reason: "a relationship's id is derived from from, type, to and key; leave it out"}
+		}
+		r.ID = policygraph.RelationshipID(r.From, r.Type, r.To, r.Key)
+	}
+	for _, k := range keys {
+		if c := column(text, k); c > 0 {
+			rec.fields[k] = Position{File: path, Line: line, Column: c}
+		}
+	}
+	return rec, nil
+}
+
+// lenientID digs the record's ID out of a line that does not decode, so
+// that the problem can name it.
+func lenientID(text []byte) string {
+	var m map[string]struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(text, &m) != nil {
+		return ""
+	}
+	for _, v := range m {
+		return v.ID
+	}
+	return ""
+}
+
+// column finds where a key's value stands in a JSON line, or 0.
+func column(text []byte, key string) int {
+	i := bytes.Index(text, []byte(`"`+key+`"`))
+	if i < 0 {
+		return 0
+	}
+	return i + 1
+}
+
+// Writer writes records as JSON Lines.
+type Writer struct {
+	enc *json.Encoder
+}
+
+// NewWriter returns a Writer to w; buffer w for speed.
+func NewWriter(w io.Writer) *Writer {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &Writer{enc: enc}
+}
+
+// Source writes a source line.
+func (w *Writer) Source(s *policygraph.Source) error { return w.enc.Encode(jsonRecord{Source: s}) }
+
+// Entity writes an entity line.
+func (w *Writer) Entity(e *policygraph.Entity) error { return w.enc.Encode(jsonRecord{Entity: e}) }
+
+// Relationship writes a relationship line; its derived ID is left out.
+func (w *Writer) Relationship(r *policygraph.Relationship) error {
+	c := *r
+	c.ID = ""
+	return w.enc.Encode(jsonRecord{Relationship: &c})
+}
