@@ -31,6 +31,10 @@ type Store interface {
 	// relationship field, so a request costs one call per nesting level.
 	Relationships(ctx context.Context, qs []RelQuery) ([]RelPage, error)
 
+	// RelationshipsByID returns the relationships with the given IDs, like
+	// Entities. It answers "which quotes support this edge".
+	RelationshipsByID(ctx context.Context, ids []string) ([]*Relationship, error)
+
 	// Neighborhood returns the entities within q.Depth hops of q.Center and
 	// the relationships among them.
 	Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph, error)

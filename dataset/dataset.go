@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,36 +85,61 @@ type Reader interface {
 	Close() error
 }
 
+// File is a dataset file: a name that also tells its format by extension,
+// and how to open it. [Paths] and [FSFiles] make Files.
+type File struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// Paths returns the files at the given paths on disk.
+func Paths(paths ...string) []File {
+	fs := make([]File, len(paths))
+	for i, p := range paths {
+		fs[i] = File{Name: p, Open: func() (io.ReadCloser, error) { return os.Open(p) }}
+	}
+	return fs
+}
+
+// FSFiles returns the named files of fsys, such as an embedded dataset.
+func FSFiles(fsys fs.FS, names ...string) []File {
+	out := make([]File, len(names))
+	for i, n := range names {
+		out[i] = File{Name: n, Open: func() (io.ReadCloser, error) { return fsys.Open(n) }}
+	}
+	return out
+}
+
 // Open opens a dataset file and chooses its format by extension.
-func Open(path string) (Reader, error) {
-	f, err := os.Open(path)
+func Open(file File) (Reader, error) {
+	f, err := file.Open()
 	if err != nil {
 		return nil, err
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
+	switch strings.ToLower(filepath.Ext(file.Name)) {
 	case ".yaml", ".yml":
 		defer f.Close()
-		return newYAMLReader(path, f)
+		return newYAMLReader(file.Name, f)
 	case ".jsonl", ".ndjson":
-		return newJSONLReader(path, f), nil
+		return newJSONLReader(file.Name, f), nil
 	}
 	f.Close()
-	return nil, fmt.Errorf("%s: unknown dataset format (want .yaml, .yml or .jsonl)", path)
+	return nil, fmt.Errorf("%s: unknown dataset format (want .yaml, .yml or .jsonl)", file.Name)
 }
 
 // Each calls fn for every record of the files in order. Problems decoding a
 // record go to bad, and reading goes on; other errors stop it.
-func Each(ctx context.Context, files []string, fn func(*Record) error, bad func(Problem)) error {
-	for _, path := range files {
-		if err := each(ctx, path, fn, bad); err != nil {
+func Each(ctx context.Context, files []File, fn func(*Record) error, bad func(Problem)) error {
+	for _, file := range files {
+		if err := each(ctx, file, fn, bad); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func each(ctx context.Context, path string, fn func(*Record) error, bad func(Problem)) error {
-	r, err := Open(path)
+func each(ctx context.Context, file File, fn func(*Record) error, bad func(Problem)) error {
+	r, err := Open(file)
 	if err != nil {
 		return fmt.Errorf("read dataset: %w", err)
 	}
@@ -131,7 +157,7 @@ func each(ctx context.Context, path string, fn func(*Record) error, bad func(Pro
 			bad(*p)
 			continue
 		case err != nil:
-			return fmt.Errorf("read %s: %w", path, err)
+			return fmt.Errorf("read %s: %w", file.Name, err)
 		}
 		if err := fn(rec); err != nil {
 			return err
@@ -153,7 +179,7 @@ type Dataset struct {
 
 // Load validates the files and reads them into one Dataset. When the files
 // have problems it returns them in a *[Problems] error and no dataset.
-func Load(ctx context.Context, files []string, opts Options) (*Dataset, error) {
+func Load(ctx context.Context, files []File, opts Options) (*Dataset, error) {
 	if err := Validate(ctx, files, opts); err != nil {
 		return nil, err
 	}

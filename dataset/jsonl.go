@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 
 	"github.com/policygraph/policygraph"
@@ -23,12 +22,12 @@ type jsonRecord struct {
 // jsonlReader streams a JSON Lines file a line at a time.
 type jsonlReader struct {
 	path string
-	f    *os.File
+	f    io.ReadCloser
 	br   *bufio.Reader
 	line int
 }
 
-func newJSONLReader(path string, f *os.File) *jsonlReader {
+func newJSONLReader(path string, f io.ReadCloser) *jsonlReader {
 	return &jsonlReader{path: path, f: f, br: bufio.NewReaderSize(f, 1<<20)}
 }
 

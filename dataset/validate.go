@@ -83,13 +83,13 @@ type Summary struct {
 // duplicate IDs, missing evidence, malformed dates, numbers out of range and
 // quotes missing from their source's text. An ID defined twice in one file
 // is a duplicate; defined in two files, the second merges into the first.
-func Validate(ctx context.Context, files []string, opts Options) error {
+func Validate(ctx context.Context, files []File, opts Options) error {
 	_, err := Check(ctx, files, opts)
 	return err
 }
 
 // Check is Validate returning the dataset's counts as well.
-func Check(ctx context.Context, files []string, opts Options) (Summary, error) {
+func Check(ctx context.Context, files []File, opts Options) (Summary, error) {
 	v := &validator{
 		opts:  opts,
 		defs:  map[uint64]def{},
@@ -99,7 +99,7 @@ func Check(ctx context.Context, files []string, opts Options) (Summary, error) {
 	}
 	v.seed = maphash.MakeSeed()
 	for i, f := range files {
-		v.files[f] = i
+		v.files[f.Name] = i
 	}
 	// Pass 1 defines every ID; pass 2 resolves the references to them, so
 	// that a file may refer to what a later one defines.

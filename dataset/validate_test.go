@@ -238,7 +238,7 @@ entities:
 			if err := os.WriteFile(path, []byte(tt.data), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			err := dataset.Validate(context.Background(), []string{path}, dataset.Options{Texts: tt.texts})
+			err := dataset.Validate(context.Background(), dataset.Paths(path), dataset.Options{Texts: tt.texts})
 			var got []string
 			var ps *dataset.Problems
 			switch {
@@ -282,10 +282,10 @@ func TestValidateAcrossFiles(t *testing.T) {
     name: X
 `)
 	ctx := context.Background()
-	if err := dataset.Validate(ctx, []string{rels, defs, again}, dataset.Options{}); err != nil {
+	if err := dataset.Validate(ctx, dataset.Paths(rels, defs, again), dataset.Options{}); err != nil {
 		t.Errorf("forward references and a repeated file: %v", err)
 	}
-	err := dataset.Validate(ctx, []string{defs, clash}, dataset.Options{})
+	err := dataset.Validate(ctx, dataset.Paths(defs, clash), dataset.Options{})
 	want := "clash.yaml:2:9: person/x: id: id \"person/x\" must start with \"country/\""
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("kind clash: got %v, want it to contain %q", err, want)
@@ -315,7 +315,7 @@ relationships:
 {"entity": {"id": "person/x", "kind": "Person", "name": "X", "aliases": ["Mr. X", "Xavier"], "description": "a leader", "evidence": [{"source": "source/b", "quote": "Xavier"}]}}
 {"relationship": {"type": "LEADS", "from": "person/x", "to": "country/y", "role": "President", "evidence": [{"source": "source/b", "quote": "President X"}, {"source": "source/a", "quote": "X leads"}]}}
 `), 0o644)
-	ds, err := dataset.Load(context.Background(), []string{one, two}, dataset.Options{})
+	ds, err := dataset.Load(context.Background(), dataset.Paths(one, two), dataset.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

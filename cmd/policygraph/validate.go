@@ -28,7 +28,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fs.Usage()
 		return 2
 	}
-	sum, err := dataset.Check(ctx, fs.Args(), dataset.Options{Texts: texts})
+	sum, err := dataset.Check(ctx, dataset.Paths(fs.Args()...), dataset.Options{Texts: texts})
 	var problems *dataset.Problems
 	switch {
 	case errors.As(err, &problems):
