@@ -72,12 +72,12 @@ func TestRoundTrip(t *testing.T) {
 
 	fromID, toID := prefix+"policy", prefix+"regulation"
 	rel := map[string]any{
-		"text":     "implements §4 (ünïcode)",
-		"count":    int64(42),
-		"weight":   0.75,
-		"active":   true,
-		"since":    "2024-02-29",
-		"tags":     []any{"gdpr", "privacy", ""},
+		"text":      "implements §4 (ünïcode)",
+		"count":     int64(42),
+		"weight":    0.75,
+		"active":    true,
+		"since":     "2024-02-29",
+		"tags":      []any{"gdpr", "privacy", ""},
 		"effective": neo4jdrv.DateOf(time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)),
 	}
 	_, err := neo4jdrv.ExecuteQuery(ctx, driver, `

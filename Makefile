@@ -1,0 +1,37 @@
+# policygraph — everyday tasks. `make test` is the test command (CI runs it
+# through .ci/run). Neo4j comes from scripts/neo4j; see the top of that file.
+
+GOLANGCI_LINT_VERSION := v2.15.0
+
+.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down
+
+# Uses NEO4J_* from the environment, or else the instance of `make neo4j-up`.
+run:
+	@if [ -z "$$NEO4J_URI" ]; then eval "$$(scripts/neo4j env)"; fi; \
+	go run ./cmd/policygraph serve
+
+build:
+	go build -o bin/policygraph ./cmd/policygraph
+
+# go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set).
+test: fmt-check vet
+	scripts/test
+
+fmt-check:
+	@files="$$(git ls-files -- '*.go' | xargs -r gofmt -l)"; \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+vet:
+	go vet ./...
+
+lint: fmt-check vet
+	go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+
+generate:
+	go generate ./...
+
+neo4j-up:
+	scripts/neo4j start
+
+neo4j-down:
+	scripts/neo4j stop
