@@ -75,6 +75,9 @@ type Summary struct {
 	Sources       int
 	Entities      map[pg.Kind]int
 	Relationships map[pg.RelType]int // MENTIONS derived from evidence included
+	// ForwardRefs is set when a record refers to an ID defined after it, so
+	// that a writer must write every node before any relationship.
+	ForwardRefs bool
 }
 
 // Validate checks the files and returns nil or a *[Problems] listing every
@@ -101,14 +104,16 @@ func Check(ctx context.Context, files []File, opts Options) (Summary, error) {
 	for i, f := range files {
 		v.files[f.Name] = i
 	}
-	// Pass 1 defines every ID; pass 2 resolves the references to them, so
-	// that a file may refer to what a later one defines.
+	// One pass defines every ID and resolves references to IDs already
+	// defined; a record that refers ahead waits until the end, so that a
+	// file may refer to what a later one defines.
 	if err := Each(ctx, files, v.define, v.add); err != nil {
 		return v.sum, err
 	}
-	if err := Each(ctx, files, v.resolve, func(Problem) {}); err != nil {
-		return v.sum, err
+	for _, r := range v.pending {
+		v.resolve(r)
 	}
+	v.sum.ForwardRefs = len(v.pending) > 0
 	if v.problems.Total > 0 {
 		slices.SortStableFunc(v.problems.List, func(a, b Problem) int {
 			return cmp.Or(cmp.Compare(v.files[a.Pos.File], v.files[b.Pos.File]),
@@ -136,6 +141,7 @@ type validator struct {
 	files    map[string]int
 	problems Problems
 	sum      Summary
+	pending  []*Record // records with references to IDs not yet defined
 }
 
 func (v *validator) hash(s string) uint64 { return maphash.String(v.seed, s) }
@@ -165,7 +171,10 @@ func (v *validator) define(r *Record) error {
 		}
 		v.sum.Entities[r.Entity.Kind]++
 		v.sum.Relationships[pg.Mentions] += len(Mentions(r.Entity))
+		v.resolveOrWait(r, evidenceSources(r.Entity.Evidence))
 	case r.Relationship != nil:
+		rel := r.Relationship
+		v.resolveOrWait(r, append(evidenceSources(rel.Evidence), rel.From, rel.To))
 		v.checkRelationship(r)
 		h := v.hash(r.Relationship.ID)
 		if f, ok := v.rels[h]; ok && f == file {
@@ -208,8 +217,28 @@ func (v *validator) lookup(id string) (def, bool) {
 	return d, ok
 }
 
-// resolve is pass 2: references to sources and entities.
-func (v *validator) resolve(r *Record) error {
+// resolveOrWait resolves the record's references now when every ID it
+// refers to is defined, and at the end otherwise.
+func (v *validator) resolveOrWait(r *Record, refs []string) {
+	for _, id := range refs {
+		if _, ok := v.lookup(id); !ok && id != "" {
+			v.pending = append(v.pending, r)
+			return
+		}
+	}
+	v.resolve(r)
+}
+
+func evidenceSources(evs []pg.Evidence) []string {
+	ids := make([]string, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.Source
+	}
+	return ids
+}
+
+// resolve checks the references of a record to sources and entities.
+func (v *validator) resolve(r *Record) {
 	switch {
 	case r.Entity != nil:
 		v.checkEvidenceSources(r, r.Entity.Evidence)
@@ -217,7 +246,7 @@ func (v *validator) resolve(r *Record) error {
 		rel := r.Relationship
 		spec, ok := pg.Spec(rel.Type)
 		if !ok {
-			return nil // reported in pass 1
+			return // reported when defined
 		}
 		from, fromOK := v.endpoint(r, "from", rel.From, spec.FromSource)
 		to, toOK := v.endpoint(r, "to", rel.To, spec.ToSource)
@@ -227,13 +256,12 @@ func (v *validator) resolve(r *Record) error {
 		}
 		v.checkEvidenceSources(r, rel.Evidence)
 	}
-	return nil
 }
 
 // endpoint checks one end of a relationship and returns its kind.
 func (v *validator) endpoint(r *Record, field, id string, wantSource bool) (pg.Kind, bool) {
 	if id == "" {
-		return "", false // reported in pass 1
+		return "", false // reported when defined
 	}
 	d, ok := v.lookup(id)
 	switch {
@@ -256,7 +284,7 @@ func (v *validator) endpoint(r *Record, field, id string, wantSource bool) (pg.K
 func (v *validator) checkEvidenceSources(r *Record, evs []pg.Evidence) {
 	for i, ev := range evs {
 		if ev.Source == "" {
-			continue // reported in pass 1
+			continue // reported when defined
 		}
 		if d, ok := v.lookup(ev.Source); !ok || d.kind != 0 {
 			v.fail(r, fmt.Sprintf("evidence[%d].source", i), "unknown source %q", ev.Source)
