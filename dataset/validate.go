@@ -68,6 +68,12 @@ type Options struct {
 	// Texts maps a source ID to the source's full text. Evidence quoting a
 	// source whose text is given must be a substring of it.
 	Texts map[string]string
+
+	// Existing, when set, tells which of the IDs that the files refer to
+	// but do not define already exist where the data is going: it maps each
+	// it knows to its kind, or to "Source" for a source. A load into a
+	// database uses it so that a new source can refer to loaded entities.
+	Existing func(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Summary counts the records of a valid dataset.
@@ -108,6 +114,9 @@ func Check(ctx context.Context, files []File, opts Options) (Summary, error) {
 	// defined; a record that refers ahead waits until the end, so that a
 	// file may refer to what a later one defines.
 	if err := Each(ctx, files, v.define, v.add); err != nil {
+		return v.sum, err
+	}
+	if err := v.lookupExisting(ctx); err != nil {
 		return v.sum, err
 	}
 	for _, r := range v.pending {
@@ -215,6 +224,46 @@ func kindName(k uint8) string {
 func (v *validator) lookup(id string) (def, bool) {
 	d, ok := v.defs[v.hash(id)]
 	return d, ok
+}
+
+// inDatabase is the file index of IDs that Options.Existing found.
+const inDatabase = ^uint16(0)
+
+// lookupExisting asks Options.Existing about the IDs that pending records
+// refer to and no file defines.
+func (v *validator) lookupExisting(ctx context.Context) error {
+	if v.opts.Existing == nil || len(v.pending) == 0 {
+		return nil
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range v.pending {
+		var refs []string
+		switch {
+		case r.Entity != nil:
+			refs = evidenceSources(r.Entity.Evidence)
+		case r.Relationship != nil:
+			refs = append(evidenceSources(r.Relationship.Evidence), r.Relationship.From, r.Relationship.To)
+		}
+		for _, id := range refs {
+			if _, ok := v.lookup(id); !ok && id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	found, err := v.opts.Existing(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("look up existing ids: %w", err)
+	}
+	for id, kind := range found {
+		d := def{kind: 0, file: inDatabase}
+		if i := slices.Index(pg.Kinds, pg.Kind(kind)); i >= 0 {
+			d.kind = uint8(i + 1)
+		}
+		v.defs[v.hash(id)] = d
+	}
+	return nil
 }
 
 // resolveOrWait resolves the record's references now when every ID it

@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "check dataset files and report every problem", runValidate},
+		{"load", "validate dataset files and write them to Neo4j", runLoad},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,191 @@
+// Package loader writes datasets into a database, validated first, merged
+// by ID, in batches, and all or nothing.
+//
+// A load of up to [Options.AtomicLimit] records is one transaction. A larger
+// one is staged: its batches commit one by one, and a failure — a database
+// error, a cancelled context, the database going down — rolls back all of
+// it (see [policygraph.LoadTarget]). Files are streamed, so memory stays
+// bounded by the batch size whatever their size.
+package loader
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	pg "github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/dataset"
+)
+
+// Options adjust a load. The zero value is usable.
+type Options struct {
+	BatchSize   int  // records a batch; default 5,000
+	AtomicLimit int  // loads of up to this many records are one transaction; default 100,000
+	DryRun      bool // validate and report, write nothing
+
+	// Texts maps source IDs to their full text, to check evidence quotes.
+	Texts map[string]string
+
+	// Progress receives a progress line every second once a load has run
+	// for two seconds; nil is quiet.
+	Progress io.Writer
+	Logger   *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 5000
+	}
+	if o.AtomicLimit <= 0 {
+		o.AtomicLimit = 100_000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Result reports a load.
+type Result struct {
+	LoadID   string
+	Summary  dataset.Summary // what the files hold
+	Counts   pg.WriteCounts  // what was written; zero for a dry run
+	Records  int             // records written, derived MENTIONS included
+	Staged   bool
+	Duration time.Duration
+}
+
+// Load validates the files and writes them to target. When the files have
+// problems it returns them as a *[dataset.Problems] and writes nothing.
+func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts Options) (Result, error) {
+	opts.defaults()
+	start := time.Now()
+	var existing func(context.Context, []string) (map[string]string, error)
+	if !opts.DryRun {
+		existing = target.Existing
+	}
+	sum, err := dataset.Check(ctx, files, dataset.Options{Texts: opts.Texts, Existing: existing})
+	res := Result{Summary: sum}
+	if err != nil {
+		return res, err
+	}
+	total := sum.Sources
+	for _, n := range sum.Entities {
+		total += n
+	}
+	for _, n := range sum.Relationships {
+		total += n
+	}
+	if opts.DryRun {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+
+	recovered, err := target.RecoverLoads(ctx)
+	if err != nil {
+		return res, fmt.Errorf("recover unfinished loads: %w", err)
+	}
+	for _, id := range recovered {
+		opts.Logger.Warn("rolled back a load that did not finish", "load", id)
+	}
+	if err := target.EnsureSchema(ctx); err != nil {
+		return res, fmt.Errorf("set up schema: %w", err)
+	}
+
+	res.LoadID = newLoadID(start)
+	res.Staged = total > opts.AtomicLimit
+	var done atomic.Int64
+	stopProgress := progress(opts.Progress, start, total, &done)
+	defer stopProgress()
+	s := streamer{files: files, size: opts.BatchSize, twoPass: sum.ForwardRefs, done: &done}
+
+	if !res.Staged {
+		res.Counts, err = target.WriteAtomic(ctx, res.LoadID, func(ctx context.Context, write func(pg.Batch) error) error {
+			done.Store(0) // the driver may retry the whole transaction
+			return s.stream(ctx, write)
+		})
+	} else {
+		res.Counts, err = staged(ctx, target, res.LoadID, s)
+	}
+	res.Records = int(done.Load())
+	res.Duration = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("load %s: %w", res.LoadID, err)
+	}
+	opts.Logger.Info("loaded", "load", res.LoadID, "records", res.Records, "staged", res.Staged,
+		"nodes_created", res.Counts.NodesCreated, "relationships_created", res.Counts.RelationshipsCreated,
+		"duration", res.Duration)
+	return res, nil
+}
+
+// staged writes a load batch by batch and rolls it all back on failure.
+func staged(ctx context.Context, target pg.LoadTarget, id string, s streamer) (pg.WriteCounts, error) {
+	var counts pg.WriteCounts
+	load, err := target.BeginStaged(ctx, id)
+	if err != nil {
+		return counts, err
+	}
+	err = s.stream(ctx, func(b pg.Batch) error {
+		c, err := load.Write(ctx, b)
+		counts.Add(c)
+		return err
+	})
+	if err == nil {
+		err = load.Commit(ctx)
+	}
+	if err != nil {
+		// The load's own context may be what failed; the rollback must
+		// still run. If it cannot (the database is down), the next load's
+		// RecoverLoads finishes it.
+		if rbErr := load.Rollback(context.WithoutCancel(ctx)); rbErr != nil {
+			return pg.WriteCounts{}, errors.Join(err, fmt.Errorf("roll back: %w", rbErr))
+		}
+		return pg.WriteCounts{}, err
+	}
+	return counts, nil
+}
+
+func newLoadID(t time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// progress prints records/s and an ETA every second after the first two,
+// until the returned stop is called.
+func progress(w io.Writer, start time.Time, total int, done *atomic.Int64) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case now := <-tick.C:
+				elapsed := now.Sub(start)
+				if elapsed < 2*time.Second {
+					continue
+				}
+				n := done.Load()
+				rate := float64(n) / elapsed.Seconds()
+				eta := "?"
+				if rate > 0 {
+					eta = (time.Duration(float64(int64(total)-n)/rate) * time.Second).Round(time.Second).String()
+				}
+				fmt.Fprintf(w, "loaded %d/%d records (%.0f records/s, ETA %s)\n", n, total, rate, eta)
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}

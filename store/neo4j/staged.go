@@ -1,0 +1,205 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+
+	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// A staged load commits batch by batch, so it can be larger than one
+// transaction may hold, and stays all or nothing in this way:
+//
+//   - a :_Load node records that the load is under way, so a load cut off
+//     (say, Neo4j went down) is found and undone by the next RecoverLoads;
+//   - what the load creates carries createdBy = its ID;
+//   - before the load changes a node or relationship that existed, it keeps
+//     a copy of its properties in a :_Backup node;
+//   - Rollback deletes what the load created and restores the copies;
+//     Commit deletes the copies and the :_Load node.
+//
+// Readers see a staged load's batches as they commit: it is atomic in
+// outcome, not isolated while it runs.
+type stagedLoad struct {
+	s  *Store
+	id string
+}
+
+// BeginStaged registers a staged load.
+func (s *Store) BeginStaged(ctx context.Context, loadID string) (pg.StagedLoad, error) {
+	if err := s.exec(ctx, "CREATE (:_Load {id: $load, started: datetime()})", map[string]any{"load": loadID}); err != nil {
+		return nil, fmt.Errorf("begin load %s: %w", loadID, err)
+	}
+	return &stagedLoad{s: s, id: loadID}, nil
+}
+
+// Write backs up what the batch will change and writes it, in one
+// transaction.
+func (l *stagedLoad) Write(ctx context.Context, b pg.Batch) (pg.WriteCounts, error) {
+	sess := l.s.session(ctx)
+	defer sess.Close(context.WithoutCancel(ctx))
+	c, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
+		if err := l.backup(ctx, tx, b); err != nil {
+			return pg.WriteCounts{}, err
+		}
+		return l.s.writeBatch(ctx, tx, l.id, b)
+	})
+	if err != nil {
+		return pg.WriteCounts{}, classify(err)
+	}
+	return c, nil
+}
+
+const backupNodes = `UNWIND $ids AS id
+MATCH (n:%s {id: id}) WHERE n.createdBy <> $load
+  AND NOT EXISTS { MATCH (:_Backup {_load: $load, _target: id}) }
+CREATE (b:_Backup) SET b = properties(n)
+SET b._load = $load, b._target = id, b._kind = $kind`
+
+const backupRels = `UNWIND $rows AS row
+MATCH (:%s {id: row.from})-[r:%s {id: row.id}]->(:%s {id: row.to}) WHERE r.createdBy <> $load
+  AND NOT EXISTS { MATCH (:_Backup {_load: $load, _target: row.id}) }
+CREATE (b:_Backup) SET b = properties(r)
+SET b._load = $load, b._target = row.id, b._kind = 'rel', b._type = $type, b._from = row.from, b._to = row.to`
+
+func (l *stagedLoad) backup(ctx context.Context, tx runner, b pg.Batch) error {
+	run := func(cypher string, params map[string]any) error {
+		l.s.trips.Add(1)
+		params["load"] = l.id
+		res, err := tx.Run(ctx, cypher, params)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		return err
+	}
+	if len(b.Sources) > 0 {
+		ids := make([]string, len(b.Sources))
+		for i, s := range b.Sources {
+			ids[i] = s.ID
+		}
+		if err := run(fmt.Sprintf(backupNodes, pg.SourceLabel), map[string]any{"ids": ids, "kind": "source"}); err != nil {
+			return fmt.Errorf("back up sources: %w", err)
+		}
+	}
+	if len(b.Entities) > 0 {
+		ids := make([]string, len(b.Entities))
+		for i, e := range b.Entities {
+			ids[i] = e.ID
+		}
+		if err := run(fmt.Sprintf(backupNodes, pg.EntityLabel), map[string]any{"ids": ids, "kind": "entity"}); err != nil {
+			return fmt.Errorf("back up entities: %w", err)
+		}
+	}
+	for _, spec := range pg.Vocabulary {
+		rows := relRows(b.Relationships, spec.Type)
+		if len(rows) == 0 {
+			continue
+		}
+		from, to := endpointLabels(spec)
+		cypher := fmt.Sprintf(backupRels, from, spec.Type, to)
+		if err := run(cypher, map[string]any{"rows": rows, "type": string(spec.Type)}); err != nil {
+			return fmt.Errorf("back up %s relationships: %w", spec.Type, err)
+		}
+	}
+	return nil
+}
+
+// endpointLabels returns the labels of a type's start and end nodes.
+func endpointLabels(spec pg.RelSpec) (from, to string) {
+	from, to = pg.EntityLabel, pg.EntityLabel
+	if spec.FromSource {
+		from = pg.SourceLabel
+	}
+	if spec.ToSource {
+		to = pg.SourceLabel
+	}
+	return from, to
+}
+
+// Commit drops the backups and the load's record.
+func (l *stagedLoad) Commit(ctx context.Context) error {
+	return l.s.finish(ctx, l.id)
+}
+
+// Rollback undoes the load.
+func (l *stagedLoad) Rollback(ctx context.Context) error {
+	return l.s.rollback(ctx, l.id)
+}
+
+func (s *Store) rollback(ctx context.Context, id string) error {
+	p := map[string]any{"load": id}
+	steps := []string{
+		// What the load created goes, relationships first so that nodes
+		// that existed before keep none of its edges.
+		`MATCH ()-[r]->() WHERE r.createdBy = $load CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (n:Entity) WHERE n.createdBy = $load CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (n:Source) WHERE n.createdBy = $load CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`,
+		// What it changed gets its old properties back.
+		`MATCH (b:_Backup {_load: $load, _kind: 'entity'}) MATCH (n:Entity {id: b._target})
+		 CALL { WITH b, n SET n = properties(b) REMOVE n._load, n._target, n._kind } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (b:_Backup {_load: $load, _kind: 'source'}) MATCH (n:Source {id: b._target})
+		 CALL { WITH b, n SET n = properties(b) REMOVE n._load, n._target, n._kind } IN TRANSACTIONS OF 10000 ROWS`,
+	}
+	for _, spec := range pg.Vocabulary {
+		from, to := endpointLabels(spec)
+		steps = append(steps, fmt.Sprintf(`MATCH (b:_Backup {_load: $load, _kind: 'rel', _type: '%s'})
+		 MATCH (:%s {id: b._from})-[r:%s {id: b._target}]->(:%s {id: b._to})
+		 CALL { WITH b, r SET r = properties(b) REMOVE r._load, r._target, r._kind, r._type, r._from, r._to } IN TRANSACTIONS OF 10000 ROWS`,
+			spec.Type, from, spec.Type, to))
+	}
+	for _, q := range steps {
+		if err := s.exec(ctx, q, p); err != nil {
+			return fmt.Errorf("roll back load %s: %w", id, err)
+		}
+	}
+	return s.finish(ctx, id)
+}
+
+// finish drops a load's backups and its record.
+func (s *Store) finish(ctx context.Context, id string) error {
+	p := map[string]any{"load": id}
+	for _, q := range []string{
+		`MATCH (b:_Backup {_load: $load}) CALL { WITH b DELETE b } IN TRANSACTIONS OF 10000 ROWS`,
+		`MATCH (l:_Load {id: $load}) DELETE l`,
+	} {
+		if err := s.exec(ctx, q, p); err != nil {
+			return fmt.Errorf("finish load %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// RecoverLoads rolls back every staged load that did not finish.
+func (s *Store) RecoverLoads(ctx context.Context) ([]string, error) {
+	recs, err := s.read(ctx, "MATCH (l:_Load) RETURN l.id AS id ORDER BY l.started", nil)
+	if err != nil {
+		return nil, fmt.Errorf("find unfinished loads: %w", err)
+	}
+	var ids []string
+	for _, r := range recs {
+		id, _ := r.Get("id")
+		s, _ := id.(string)
+		ids = append(ids, s)
+	}
+	for _, id := range ids {
+		if err := s.rollback(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// exec runs a statement in an auto-commit transaction, which CALL … IN
+// TRANSACTIONS requires.
+func (s *Store) exec(ctx context.Context, cypher string, params map[string]any) error {
+	s.trips.Add(1)
+	sess := s.session(ctx)
+	defer sess.Close(context.WithoutCancel(ctx))
+	res, err := sess.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return classify(err)
+}

@@ -1,0 +1,99 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// Store is policygraph's store on Neo4j. It answers the read queries of
+// [pg.Store] through read transactions routed to readers, and writes loads
+// as a [pg.LoadTarget]. Every query names the database, so the same store
+// runs unchanged against a cluster or Aura.
+type Store struct {
+	driver neo4jdrv.DriverWithContext
+	db     string
+	owned  bool         // Close closes the driver
+	trips  atomic.Int64 // Cypher round trips, for tests and metrics
+}
+
+var _ pg.LoadTarget = (*Store)(nil)
+
+// Open connects to the Neo4j of cfg. Close the store when done.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	d, err := Connect(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
+	}
+	s := New(d, cfg.Database)
+	s.owned = true
+	return s, nil
+}
+
+// New returns a store on a driver that the caller owns.
+func New(driver neo4jdrv.DriverWithContext, database string) *Store {
+	return &Store{driver: driver, db: database}
+}
+
+// Close closes the driver if Open made it.
+func (s *Store) Close(ctx context.Context) error {
+	if !s.owned {
+		return nil
+	}
+	return s.driver.Close(ctx)
+}
+
+// RoundTrips is how many Cypher queries the store has sent, for tests that
+// bound the cost of a request.
+func (s *Store) RoundTrips() int64 { return s.trips.Load() }
+
+// Ping reports whether Neo4j answers.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.read(ctx, "RETURN 1", nil)
+	return err
+}
+
+// read runs one query in a read transaction routed to a reader. The
+// context's deadline becomes the transaction timeout, so Neo4j stops work
+// that nobody waits for.
+func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
+	s.trips.Add(1)
+	opts := []neo4jdrv.ExecuteQueryConfigurationOption{
+		neo4jdrv.ExecuteQueryWithDatabase(s.db),
+		neo4jdrv.ExecuteQueryWithReadersRouting(),
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		opts = append(opts, neo4jdrv.ExecuteQueryWithTransactionConfig(neo4jdrv.WithTxTimeout(max(time.Until(dl), time.Millisecond))))
+	}
+	res, err := neo4jdrv.ExecuteQuery(ctx, s.driver, cypher, params, neo4jdrv.EagerResultTransformer, opts...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return res.Records, nil
+}
+
+// classify marks errors that mean Neo4j cannot be reached, so the API can
+// answer UNAVAILABLE rather than INTERNAL.
+func classify(err error) error {
+	if neo4jdrv.IsConnectivityError(err) {
+		return fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
+	}
+	var ne *neo4jdrv.Neo4jError
+	if errors.As(err, &ne) && (ne.Code == "Neo.ClientError.Security.Unauthorized" ||
+		ne.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
+		ne.Code == "Neo.ClientError.Database.DatabaseNotFound") {
+		return fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
+	}
+	return err
+}
+
+// session opens a write session on the store's database.
+func (s *Store) session(ctx context.Context) neo4jdrv.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: s.db, AccessMode: neo4jdrv.AccessModeWrite})
+}

@@ -1,0 +1,293 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// Graph layout in Neo4j:
+//
+//   - an entity is a node labelled Entity and its kind (Person, …) with id,
+//     kind, name, aliases, description, type, status, date, start, end,
+//     rate, count; evidence as the parallel lists evidenceSources and
+//     evidenceQuotes; search, its normalized names for the full-text index;
+//     and dateSort, the floor of its date for ordering timelines;
+//   - a source is a node labelled Source;
+//   - a relationship has its vocabulary type and id, key, the optional
+//     properties, evidence as above, and dateSort;
+//   - createdBy on nodes and relationships names the load that created
+//     them, which is what a rollback removes.
+//
+// Labels and relationship types are spliced into Cypher only from the
+// vocabulary; every value is a parameter.
+
+// Names of the schema objects that queries rely on.
+const (
+	searchIndex = "entity_search"
+)
+
+// schema is the idempotent set-up of constraints and indexes.
+func schema() []string {
+	stmts := []string{
+		"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
+		// Names and aliases, folded by policygraph.Normalize before they are
+		// stored, so the whitespace analyzer splits exactly the tokens that
+		// the in-memory store matches: case and accents never matter.
+		"CREATE FULLTEXT INDEX " + searchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.search] " +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+		"CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+		"CREATE INDEX policy_type IF NOT EXISTS FOR (n:Policy) ON (n.type)",
+		"CREATE INDEX policy_status IF NOT EXISTS FOR (n:Policy) ON (n.status)",
+		"CREATE INDEX policy_date IF NOT EXISTS FOR (n:Policy) ON (n.dateSort)",
+		"CREATE INDEX organization_type IF NOT EXISTS FOR (n:Organization) ON (n.type)",
+		"CREATE INDEX backup_target IF NOT EXISTS FOR (b:_Backup) ON (b._load, b._target)",
+	}
+	for _, k := range pg.Kinds {
+		name := strings.ToLower(string(k))
+		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, k))
+	}
+	return stmts
+}
+
+// EnsureSchema creates the constraints and indexes and waits until they are
+// online.
+func (s *Store) EnsureSchema(ctx context.Context) error {
+	for _, stmt := range schema() {
+		s.trips.Add(1)
+		_, err := neo4jdrv.ExecuteQuery(ctx, s.driver, stmt, nil, neo4jdrv.EagerResultTransformer,
+			neo4jdrv.ExecuteQueryWithDatabase(s.db), neo4jdrv.ExecuteQueryWithWritersRouting())
+		if err != nil {
+			return fmt.Errorf("schema %q: %w", stmt, classify(err))
+		}
+	}
+	_, err := neo4jdrv.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4jdrv.EagerResultTransformer,
+		neo4jdrv.ExecuteQueryWithDatabase(s.db), neo4jdrv.ExecuteQueryWithWritersRouting())
+	if err != nil {
+		return fmt.Errorf("await indexes: %w", classify(err))
+	}
+	return nil
+}
+
+// runner is what both managed and explicit transactions offer.
+type runner interface {
+	Run(ctx context.Context, cypher string, params map[string]any) (neo4jdrv.ResultWithContext, error)
+}
+
+// writeBatch writes one batch through tx: one UNWIND statement per source
+// set, entity kind and relationship type present.
+func (s *Store) writeBatch(ctx context.Context, tx runner, loadID string, b pg.Batch) (pg.WriteCounts, error) {
+	var c pg.WriteCounts
+	run := func(cypher string, rows []map[string]any, node bool) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		s.trips.Add(1)
+		res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows, "load": loadID})
+		if err != nil {
+			return classify(err)
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return classify(err)
+		}
+		if node {
+			n := sum.Counters().NodesCreated()
+			c.NodesCreated += n
+			c.NodesUpdated += len(rows) - n
+		} else {
+			n := sum.Counters().RelationshipsCreated()
+			c.RelationshipsCreated += n
+			c.RelationshipsUpdated += len(rows) - n
+		}
+		return nil
+	}
+	if err := run(sourceCypher, sourceRows(b.Sources), true); err != nil {
+		return c, fmt.Errorf("write sources: %w", err)
+	}
+	for _, k := range pg.Kinds {
+		if err := run(entityCypher(k), entityRows(b.Entities, k), true); err != nil {
+			return c, fmt.Errorf("write %s entities: %w", k, err)
+		}
+	}
+	for _, spec := range pg.Vocabulary {
+		if err := run(relCypher(spec), relRows(b.Relationships, spec.Type), false); err != nil {
+			return c, fmt.Errorf("write %s relationships: %w", spec.Type, err)
+		}
+	}
+	return c, nil
+}
+
+// writePrefix keeps write plans cached: on a small graph every load shifts
+// the statistics enough to make Neo4j plan each statement again (~250 ms).
+const writePrefix = "CYPHER replan=skip\n"
+
+const sourceCypher = writePrefix + `UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+ON CREATE SET s.createdBy = $load
+SET s.title = coalesce(row.title, s.title), s.publisher = coalesce(row.publisher, s.publisher),
+    s.published = coalesce(row.published, s.published), s.url = coalesce(row.url, s.url)`
+
+// mergeEvidence unites the evidence lists of x with row.evidence, a list of
+// [source, quote] pairs, keeping the order first seen.
+func mergeEvidence(x string) string {
+	return strings.NewReplacer("x.", x+".").Replace(`
+WITH x, row, [i IN range(0, size(coalesce(x.evidenceSources, [])) - 1) | [x.evidenceSources[i], x.evidenceQuotes[i]]] AS old
+WITH x, row, reduce(acc = old, e IN row.evidence | CASE WHEN e IN acc THEN acc ELSE acc + [e] END) AS ev
+SET x.evidenceSources = [e IN ev | e[0]], x.evidenceQuotes = [e IN ev | e[1]],
+    x.dateSort = CASE size(coalesce(x.date, x.start, ''))
+      WHEN 0 THEN null WHEN 4 THEN coalesce(x.date, x.start) + '-01-01'
+      WHEN 7 THEN coalesce(x.date, x.start) + '-01' ELSE coalesce(x.date, x.start) END`)
+}
+
+func entityCypher(k pg.Kind) string {
+	return writePrefix + fmt.Sprintf(`UNWIND $rows AS row
+MERGE (x:Entity {id: row.id})
+ON CREATE SET x:%s, x.kind = row.kind, x.createdBy = $load
+SET x.name = row.name, x.description = coalesce(row.description, x.description),
+    x.type = coalesce(row.type, x.type), x.status = coalesce(row.status, x.status),
+    x.date = coalesce(row.date, x.date), x.start = coalesce(row.start, x.start),
+    x.end = coalesce(row.end, x.end), x.rate = coalesce(row.rate, x.rate), x.count = coalesce(row.count, x.count)
+SET x.aliases = reduce(acc = [], a IN coalesce(x.aliases, []) + row.aliases | CASE WHEN a = x.name OR a IN acc THEN acc ELSE acc + a END),
+    x.searchNames = reduce(acc = coalesce(x.searchNames, []), a IN row.search | CASE WHEN a IN acc THEN acc ELSE acc + a END)
+SET x.search = reduce(s = '', a IN x.searchNames | s + a + '\n')`, k) + mergeEvidence("x")
+}
+
+func relCypher(spec pg.RelSpec) string {
+	from, to := endpointLabels(spec)
+	return writePrefix + fmt.Sprintf(`UNWIND $rows AS row
+MATCH (a:%s {id: row.from})
+MATCH (b:%s {id: row.to})
+MERGE (a)-[x:%s {id: row.id}]->(b)
+ON CREATE SET x.createdBy = $load, x.key = row.key
+SET x.role = coalesce(row.role, x.role), x.allegation = coalesce(row.allegation, x.allegation),
+    x.rank = coalesce(row.rank, x.rank), x.count = coalesce(row.count, x.count), x.rate = coalesce(row.rate, x.rate),
+    x.status = coalesce(row.status, x.status), x.date = coalesce(row.date, x.date),
+    x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)`, from, to, spec.Type) + mergeEvidence("x")
+}
+
+// orNil turns an empty value into nil, so that coalesce keeps what is
+// stored.
+func orNil[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
+func ptr[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func evidenceRows(evs []pg.Evidence) [][]string {
+	out := make([][]string, len(evs))
+	for i, ev := range evs {
+		out[i] = []string{ev.Source, ev.Quote}
+	}
+	return out
+}
+
+func sourceRows(ss []*pg.Source) []map[string]any {
+	rows := make([]map[string]any, len(ss))
+	for i, src := range ss {
+		rows[i] = map[string]any{"id": src.ID, "title": orNil(src.Title), "publisher": orNil(src.Publisher),
+			"published": orNil(string(src.Published)), "url": orNil(src.URL)}
+	}
+	return rows
+}
+
+func entityRows(es []*pg.Entity, k pg.Kind) []map[string]any {
+	var rows []map[string]any
+	for _, e := range es {
+		if e.Kind != k {
+			continue
+		}
+		search := make([]string, 0, 1+len(e.Aliases))
+		for _, n := range e.Names() {
+			if f := pg.Normalize(n); f != "" {
+				search = append(search, f)
+			}
+		}
+		aliases := e.Aliases
+		if aliases == nil {
+			aliases = []string{}
+		}
+		rows = append(rows, map[string]any{
+			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": aliases, "search": search,
+			"description": orNil(e.Description), "type": orNil(e.Type), "status": orNil(e.Status),
+			"date": orNil(string(e.Date)), "start": orNil(string(e.Start)), "end": orNil(string(e.End)),
+			"rate": ptr(e.Rate), "count": ptr(e.Count), "evidence": evidenceRows(e.Evidence),
+		})
+	}
+	return rows
+}
+
+func relRows(rs []*pg.Relationship, t pg.RelType) []map[string]any {
+	var rows []map[string]any
+	for _, r := range rs {
+		if r.Type != t {
+			continue
+		}
+		rows = append(rows, map[string]any{
+			"id": r.ID, "from": r.From, "to": r.To, "key": orNil(r.Key),
+			"role": orNil(r.Role), "allegation": orNil(r.Allegation),
+			"rank": ptr(r.Rank), "count": ptr(r.Count), "rate": ptr(r.Rate),
+			"status": orNil(r.Status), "date": orNil(string(r.Date)), "start": orNil(string(r.Start)),
+			"end": orNil(string(r.End)), "evidence": evidenceRows(r.Evidence),
+		})
+	}
+	return rows
+}
+
+// WriteAtomic writes a whole load in one managed write transaction. The
+// driver retries fill on transient errors, so fill must be repeatable.
+func (s *Store) WriteAtomic(ctx context.Context, loadID string, fill func(ctx context.Context, write func(pg.Batch) error) error) (pg.WriteCounts, error) {
+	sess := s.session(ctx)
+	defer sess.Close(context.WithoutCancel(ctx))
+	counts, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
+		var total pg.WriteCounts
+		err := fill(ctx, func(b pg.Batch) error {
+			c, err := s.writeBatch(ctx, tx, loadID, b)
+			total.Add(c)
+			return err
+		})
+		return total, err
+	})
+	if err != nil {
+		return pg.WriteCounts{}, classify(err)
+	}
+	return counts, nil
+}
+
+// Existing maps the IDs that are stored to their kind, or "Source".
+func (s *Store) Existing(ctx context.Context, ids []string) (map[string]string, error) {
+	found := map[string]string{}
+	for start := 0; start < len(ids); start += 10000 {
+		chunk := ids[start:min(start+10000, len(ids))]
+		recs, err := s.read(ctx, `UNWIND $ids AS id
+CALL (id) {
+  MATCH (n:Entity {id: id}) RETURN n.kind AS kind
+  UNION
+  MATCH (n:Source {id: id}) RETURN 'Source' AS kind
+}
+RETURN id, kind`, map[string]any{"ids": chunk})
+		if err != nil {
+			return nil, fmt.Errorf("look up ids: %w", err)
+		}
+		for _, r := range recs {
+			id, _ := r.Get("id")
+			kind, _ := r.Get("kind")
+			found[id.(string)], _ = kind.(string)
+		}
+	}
+	return found, nil
+}
