@@ -11,30 +11,38 @@ import (
 	"time"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policygraph/policygraph/store/neo4j"
 )
 
-// Exclusive gives a test the whole database: it waits for a lock that every
-// other test process using the same NEO4J_URI takes through Exclusive,
-// deletes every node, and returns a driver. Tests that load fixed IDs (the
-// seed dataset, conformance fixtures, GraphQL goldens) use it; the lock is
-// released when the test ends.
-//
-// Tests that follow the UniquePrefix rule do not take the lock; an
-// Exclusive test only ever deletes everything at its start, while it holds
-// the lock, so their data can vanish only if they run concurrently with an
-// Exclusive test, which their prefixes make harmless to both.
+// Exclusive gives a test the whole database: it waits until no other test
+// process using the same NEO4J_URI holds the lock (shared by [Driver],
+// exclusive here), deletes every node, and returns a driver. Tests that
+// load fixed IDs (the seed dataset, conformance fixtures, GraphQL goldens)
+// use it; the lock is released when the test ends.
 func Exclusive(t testing.TB) neo4jdrv.DriverWithContext {
 	t.Helper()
 	cfg := Config(t)
+	lock(t, cfg, syscall.LOCK_EX)
+	driver := connect(t, cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	Wipe(t, ctx, driver, cfg.Database)
+	return driver
+}
+
+// lock takes a flock on a file named for the database until the test ends.
+// The kernel drops it if the process dies, so a crashed test never leaves
+// the database locked.
+func lock(t testing.TB, cfg neo4j.Config, how int) {
+	t.Helper()
 	sum := sha256.Sum256([]byte(cfg.URI + "|" + cfg.Database))
 	path := filepath.Join(os.TempDir(), "policygraph-neo4j-"+hex.EncodeToString(sum[:6])+".lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		t.Fatalf("neo4jtest: lock file: %v", err)
 	}
-	// flock is released by the kernel if the process dies, so a crashed
-	// test never leaves the database locked.
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
 		f.Close()
 		t.Fatalf("neo4jtest: lock %s: %v", path, err)
 	}
@@ -42,11 +50,6 @@ func Exclusive(t testing.TB) neo4jdrv.DriverWithContext {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	})
-	driver := Driver(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	Wipe(t, ctx, driver, cfg.Database)
-	return driver
 }
 
 // Wipe deletes every node and relationship of the database, keeping the

@@ -8,8 +8,11 @@
 // # Data isolation
 //
 // All test packages share ONE database and `go test ./...` runs packages in
-// parallel processes, so no test may wipe or assume an empty database.
-// The rule:
+// parallel processes. Tests that need the database to themselves (fixed
+// IDs such as the seed dataset's) call [Exclusive], which takes a
+// cross-process lock and wipes the database; every other test gets its
+// driver from [Driver], which holds the shared side of that lock, and
+// follows the rule:
 //
 //   - Every node a test creates gets an id (property "id") that starts with
 //     UniquePrefix(t).
@@ -33,6 +36,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,9 +64,19 @@ func Config(t testing.TB) neo4j.Config {
 
 // Driver returns a connected driver for Config(t) and closes it when the
 // test ends.
+//
+// It holds the shared side of the lock that [Exclusive] takes, so no
+// Exclusive test wipes the database while this test runs.
 func Driver(t testing.TB) neo4jdrv.DriverWithContext {
 	t.Helper()
 	cfg := Config(t)
+	lock(t, cfg, syscall.LOCK_SH)
+	return connect(t, cfg)
+}
+
+// connect returns a connected driver, closed when the test ends.
+func connect(t testing.TB, cfg neo4j.Config) neo4jdrv.DriverWithContext {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	driver, err := neo4j.Connect(ctx, cfg)
