@@ -1,0 +1,461 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// walkMask is the set of types a walk may follow: the asked ones (all when
+// none are asked) that are traversable. Asking only for QUOTED_IN or
+// MENTIONS leaves nothing to follow.
+func (s *Store) walkMask(types []pg.RelType) typeMask {
+	return s.mask(types, s.traversable) & s.traversable
+}
+
+// Neighborhood walks breadth first from q.Center along traversable
+// relationships of q.Types in q.Direction, up to q.Depth hops (a negative
+// depth counts as 0). A node's depth is its hop distance in that walk.
+//
+// When more than q.Limit entities (centre included) are within reach, it
+// keeps them in (depth, ID) order up to the limit, so the nearest survive
+// and the cut falls on the highest IDs of the farthest depth kept, and it
+// sets Truncated. Truncated is true exactly when some entity within q.Depth
+// hops was left out. A limit of 0 or less means no limit.
+//
+// Edges are every relationship of an allowed type whose two ends were both
+// kept (self-loops included), whichever way it points: with one direction
+// every such relationship is one the walk could follow from one of its
+// ends. They are ordered by ID.
+//
+// An unknown centre, or a source, is [pg.ErrNotFound].
+func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
+	if err := ctx.Err(); err != nil {
+		return pg.Subgraph{}, err
+	}
+	c, ok := s.entIdx[q.Center]
+	if !ok {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, pg.ErrNotFound)
+	}
+	m := s.walkMask(q.Types)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = math.MaxInt
+	}
+	sc := s.acquire()
+	defer s.release(sc)
+
+	var g pg.Subgraph
+	kept := []int32{c}
+	sc.mark(c, 0)
+	frontier := kept
+	for d := 1; d <= q.Depth && len(frontier) > 0 && !g.Truncated; d++ {
+		room := limit - len(kept)
+		// One more than fits tells whether anything was left out.
+		layer := s.nextLayer(sc, frontier, q.Direction, m, room+1)
+		if len(layer) > room {
+			layer, g.Truncated = layer[:room], true
+		}
+		for _, v := range layer {
+			sc.mark(v, int32(d))
+		}
+		kept = append(kept, layer...)
+		frontier = kept[len(kept)-len(layer):]
+	}
+
+	g.Nodes = make([]pg.SubgraphNode, len(kept))
+	for i, n := range kept {
+		g.Nodes[i] = pg.SubgraphNode{Entity: s.ents[n], Depth: int(sc.val[n])}
+	}
+	g.Edges = s.edgesAmong(sc, kept, m)
+	return g, nil
+}
+
+// cursor is the unread rest of one traversal list.
+type cursor struct{ rel, nbr []int32 }
+
+// nextLayer returns, in ascending order, up to max unmarked entities one
+// step from the frontier along relationships of m in direction d. It merges
+// the frontier's lists, each sorted by neighbour, so it reads only as far as
+// the max lowest neighbours: a hub with a million neighbours costs little
+// when a limit is near.
+func (s *Store) nextLayer(sc *scratch, frontier []int32, d pg.Direction, m typeMask, max int) []int32 {
+	h := sc.heap[:0]
+	add := func(a *adjacency, n int32) {
+		rels, nbrs := a.list(n)
+		if c := s.skip(sc, cursor{rels, nbrs}, m); len(c.nbr) > 0 {
+			h = append(h, c)
+		}
+	}
+	for _, f := range frontier {
+		if d != pg.In {
+			add(&s.out, f)
+		}
+		if d != pg.Out {
+			add(&s.in, f)
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		siftDown(h, i)
+	}
+	var layer []int32
+	for len(h) > 0 && len(layer) < max {
+		// The merge is in ascending order, so repeats are adjacent.
+		if v := h[0].nbr[0]; len(layer) == 0 || layer[len(layer)-1] != v {
+			layer = append(layer, v)
+		}
+		if c := s.skip(sc, cursor{h[0].rel[1:], h[0].nbr[1:]}, m); len(c.nbr) > 0 {
+			h[0] = c
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		siftDown(h, 0)
+	}
+	sc.heap = h
+	return layer
+}
+
+// skip advances c past relationships not in m and nodes already marked.
+func (s *Store) skip(sc *scratch, c cursor, m typeMask) cursor {
+	for len(c.nbr) > 0 && (sc.marked(c.nbr[0]) || !m.has(s.relType[c.rel[0]])) {
+		c.rel, c.nbr = c.rel[1:], c.nbr[1:]
+	}
+	return c
+}
+
+// siftDown restores the min-heap order on the cursors' next neighbours.
+func siftDown(h []cursor, i int) {
+	for {
+		least := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(h) && h[c].nbr[0] < h[least].nbr[0] {
+				least = c
+			}
+		}
+		if least == i {
+			return
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
+}
+
+// edgesAmong returns, by ID, the relationships of m between marked nodes,
+// which are exactly the kept ones. Each relationship is taken from its
+// start's out list; a hub's list is probed per kept node rather than read
+// whole.
+func (s *Store) edgesAmong(sc *scratch, kept []int32, m typeMask) []pg.Relationship {
+	sorted := slices.Sorted(slices.Values(kept))
+	var rels []int32
+	for _, u := range kept {
+		rs, ns := s.out.list(u)
+		if len(ns) <= 8*len(sorted) {
+			for j, v := range ns {
+				if sc.marked(v) && m.has(s.relType[rs[j]]) {
+					rels = append(rels, rs[j])
+				}
+			}
+			continue
+		}
+		for _, v := range sorted {
+			j, _ := slices.BinarySearch(ns, v)
+			for ; j < len(ns) && ns[j] == v; j++ {
+				if m.has(s.relType[rs[j]]) {
+					rels = append(rels, rs[j])
+				}
+			}
+		}
+	}
+	slices.Sort(rels)
+	edges := make([]pg.Relationship, len(rels))
+	for i, r := range rels {
+		edges[i] = *s.rels[r]
+	}
+	return edges
+}
+
+// neighbors yields, ascending, the entities other than u joined to u by a
+// relationship of m in either direction, each once.
+func (s *Store) neighbors(u int32, m typeMask) iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		or, on := s.out.list(u)
+		ir, in := s.in.list(u)
+		last := int32(-1)
+		for i, j := 0, 0; i < len(on) || j < len(in); {
+			var v, r int32
+			if j == len(in) || i < len(on) && on[i] <= in[j] {
+				v, r = on[i], or[i]
+				i++
+			} else {
+				v, r = in[j], ir[j]
+				j++
+			}
+			if v == last || v == u || !m.has(s.relType[r]) {
+				continue
+			}
+			last = v
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// between returns, ascending, the relationships of m that join u and v
+// (u != v) in either direction.
+func (s *Store) between(u, v int32, m typeMask) []int32 {
+	var out []int32
+	for _, a := range [2]*adjacency{&s.out, &s.in} {
+		rels, nbrs := a.list(u)
+		j, _ := slices.BinarySearch(nbrs, v)
+		for ; j < len(nbrs) && nbrs[j] == v; j++ {
+			if m.has(s.relType[rels[j]]) {
+				out = append(out, rels[j])
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkEvery is how many steps a long walk takes between looks at its
+// context.
+const checkEvery = 1 << 14
+
+// distances marks in sc every entity within max hops of src, undirected
+// along m, with its distance; it stops as soon as stop is marked (pass -1
+// to label everything), by which time every node nearer than stop is
+// marked.
+func (s *Store) distances(ctx context.Context, sc *scratch, src, stop int32, max int, m typeMask) error {
+	sc.mark(src, 0)
+	frontier, next := []int32{src}, []int32(nil)
+	steps := 0
+	for d := int32(1); int(d) <= max && len(frontier) > 0; d++ {
+		next = next[:0]
+		for _, u := range frontier {
+			for _, a := range [2]*adjacency{&s.out, &s.in} {
+				rels, nbrs := a.list(u)
+				if steps += len(nbrs); steps >= checkEvery {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					steps = 0
+				}
+				for j, v := range nbrs {
+					if sc.marked(v) || !m.has(s.relType[rels[j]]) {
+						continue
+					}
+					sc.mark(v, d)
+					if v == stop {
+						return nil
+					}
+					next = append(next, v)
+				}
+			}
+		}
+		frontier, next = next, frontier
+	}
+	return nil
+}
+
+// endpoints resolves a path query's ends, which must be entities.
+func (s *Store) endpoints(q pg.PathQuery) (from, to int32, err error) {
+	for _, id := range []string{q.From, q.To} {
+		if _, ok := s.entIdx[id]; !ok {
+			return 0, 0, fmt.Errorf("path from %q to %q: %q: %w", q.From, q.To, id, pg.ErrNotFound)
+		}
+	}
+	return s.entIdx[q.From], s.entIdx[q.To], nil
+}
+
+// ShortestPath returns the first shortest path in path order (length, then
+// node IDs in turn, then relationship IDs in turn) from q.From to q.To,
+// following relationships of q.Types (traversable ones) either way, within
+// q.MaxHops hops; nil when there is none. From == To is a path of one node
+// and no edges, whatever MaxHops. An unknown or source endpoint is
+// [pg.ErrNotFound].
+//
+// It labels distances to q.To breadth first, then walks from q.From taking
+// at each step the lowest-ID neighbour one hop nearer, by the lowest-ID
+// relationship: that greedy walk is the first path in path order.
+func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, t, err := s.endpoints(q)
+	if err != nil {
+		return nil, err
+	}
+	if f == t {
+		return &pg.Path{Nodes: []*pg.Entity{s.ents[f]}}, nil
+	}
+	m := s.walkMask(q.Types)
+	sc := s.acquire()
+	defer s.release(sc)
+	if err := s.distances(ctx, sc, t, f, q.MaxHops, m); err != nil {
+		return nil, err
+	}
+	d := sc.value(f)
+	if d < 0 {
+		return nil, nil
+	}
+	p := &pg.Path{Nodes: []*pg.Entity{s.ents[f]}}
+	for u := f; d > 0; d-- {
+		v, r := s.firstStep(sc, u, m, d-1)
+		p.Nodes = append(p.Nodes, s.ents[v])
+		p.Edges = append(p.Edges, *s.rels[r])
+		u = v
+	}
+	return p, nil
+}
+
+// firstStep returns the least (neighbour, relationship) pair from u along m
+// whose neighbour is marked with distance want. Each list is sorted by that
+// pair, so the first fit in each is its least.
+func (s *Store) firstStep(sc *scratch, u int32, m typeMask, want int32) (v, r int32) {
+	v, r = -1, -1
+	for _, a := range [2]*adjacency{&s.out, &s.in} {
+		rels, nbrs := a.list(u)
+		for j, n := range nbrs {
+			if sc.value(n) == want && m.has(s.relType[rels[j]]) {
+				if v < 0 || n < v || n == v && rels[j] < r {
+					v, r = n, rels[j]
+				}
+				break
+			}
+		}
+	}
+	return v, r
+}
+
+// maxPathSteps bounds the neighbours Paths looks at, so that a query
+// between hubs of a huge graph answers in bounded time.
+const maxPathSteps = 1 << 22
+
+// Paths returns the first n simple paths (no node twice) from q.From to
+// q.To within q.MaxHops hops, in path order (see ShortestPath): for each
+// length from the shortest up, a depth-first walk in ascending neighbour
+// order, pruned by distance to q.To; parallel relationships between the
+// same nodes make distinct paths, ordered by their relationship IDs. From ==
+// To gives the one-node path. n of 0 or less gives none.
+//
+// On a huge graph the walk stops after maxPathSteps steps and returns the
+// paths found so far, which are still the first ones in order.
+func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, t, err := s.endpoints(q)
+	if err != nil || n <= 0 {
+		return nil, err
+	}
+	if f == t {
+		return []pg.Path{{Nodes: []*pg.Entity{s.ents[f]}}}, nil
+	}
+	m := s.walkMask(q.Types)
+	sc := s.acquire()
+	defer s.release(sc)
+	if err := s.distances(ctx, sc, t, -1, q.MaxHops, m); err != nil {
+		return nil, err
+	}
+	d := sc.value(f)
+	if d < 0 {
+		return nil, nil
+	}
+	w := &pathWalk{ctx: ctx, s: s, sc: sc, m: m, to: t, n: n}
+	for w.hops = int(d); w.hops <= q.MaxHops && !w.done; w.hops++ {
+		w.nodes = append(w.nodes[:0], f)
+		if err := w.walk(f); err != nil {
+			return nil, err
+		}
+	}
+	return w.paths, nil
+}
+
+// pathWalk is the state of Paths' search for paths of exactly hops hops.
+type pathWalk struct {
+	ctx   context.Context
+	s     *Store
+	sc    *scratch // distances to `to`
+	m     typeMask
+	to    int32
+	n     int
+	hops  int
+	nodes []int32 // the path so far
+	paths []pg.Path
+	steps int
+	done  bool // n paths found, or out of steps
+}
+
+func (w *pathWalk) walk(u int32) error {
+	at := len(w.nodes) - 1
+	if at == w.hops { // u is `to`: only it is 0 hops away
+		w.emit()
+		return nil
+	}
+	left := int32(w.hops - at - 1) // hops after the next step
+	for v := range w.s.neighbors(u, w.m) {
+		if w.steps++; w.steps%checkEvery == 0 {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if w.steps > maxPathSteps {
+			w.done = true
+		}
+		if w.done {
+			return nil
+		}
+		d := w.sc.value(v)
+		if d < 0 || d > left || (v == w.to) != (left == 0) || slices.Contains(w.nodes, v) {
+			continue
+		}
+		w.nodes = append(w.nodes, v)
+		if err := w.walk(v); err != nil {
+			return err
+		}
+		w.nodes = w.nodes[:len(w.nodes)-1]
+	}
+	return nil
+}
+
+// emit adds the paths along w.nodes, one per choice of parallel
+// relationships, counting like an odometer so that they come out in order.
+func (w *pathWalk) emit() {
+	hops := len(w.nodes) - 1
+	choices := make([][]int32, hops)
+	for i := range hops {
+		choices[i] = w.s.between(w.nodes[i], w.nodes[i+1], w.m)
+	}
+	nodes := make([]*pg.Entity, len(w.nodes))
+	for i, n := range w.nodes {
+		nodes[i] = w.s.ents[n]
+	}
+	pick := make([]int, hops)
+	for {
+		p := pg.Path{Nodes: nodes, Edges: make([]pg.Relationship, hops)}
+		for i, c := range pick {
+			p.Edges[i] = *w.s.rels[choices[i][c]]
+		}
+		w.paths = append(w.paths, p)
+		if len(w.paths) >= w.n {
+			w.done = true
+			return
+		}
+		i := hops - 1
+		for ; i >= 0; i-- {
+			if pick[i]++; pick[i] < len(choices[i]) {
+				break
+			}
+			pick[i] = 0
+		}
+		if i < 0 {
+			return
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package memory
+
+import (
+	"context"
+	"math"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// Relationships answers each query with a page of the node's relationships
+// of the asked types (all types, QUOTED_IN and MENTIONS included, when none
+// are asked) in the asked direction (Both when empty), ordered by type name
+// and then ID. The node may be an entity or a source; an unknown node gets
+// an empty page rather than failing the whole batch. A self-loop is one
+// relationship, listed once, whatever the direction.
+func (s *Store) Relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]pg.RelPage, len(qs))
+	for i, q := range qs {
+		out[i] = s.relPage(q)
+	}
+	return out, nil
+}
+
+func (s *Store) relPage(q pg.RelQuery) pg.RelPage {
+	n, ok := s.node(q.Node)
+	if !ok {
+		return pg.RelPage{}
+	}
+	m := s.mask(q.Types, s.allTypes())
+	lo, hi := window(math.MaxInt, q.Page)
+	var page pg.RelPage
+	rels, _ := s.all.list(n)
+	for _, r := range rels {
+		if !m.has(s.relType[r]) || !s.follows(r, n, q.Direction) {
+			continue
+		}
+		if page.Total >= lo && page.Total < hi {
+			page.Relationships = append(page.Relationships, *s.rels[r])
+		}
+		page.Total++
+	}
+	return page
+}
+
+// follows reports whether relationship r leaves or enters node n as
+// direction d asks; the empty direction is Both.
+func (s *Store) follows(r, n int32, d pg.Direction) bool {
+	switch d {
+	case pg.Out:
+		return s.relFrom[r] == n
+	case pg.In:
+		return s.relTo[r] == n
+	}
+	return true
+}
