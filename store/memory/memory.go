@@ -50,9 +50,9 @@ type Store struct {
 	// nodes, so that "lowest IDs first" needs no sorting.
 	out, in adjacency
 
-	byName   []int32            // entities ordered by name, then ID
+	byName   []int32             // entities ordered by name, then ID
 	byKind   map[pg.Kind][]int32 // the same, one list per kind
-	nameRank []int32            // entity → its position in byName
+	nameRank []int32             // entity → its position in byName
 
 	index  searchIndex
 	events []event // every dated policy and relationship, in timeline order

@@ -14,7 +14,7 @@ import (
 // are a contiguous run of token numbers, found by binary search; an entity
 // matches a query token when one of its token numbers falls in that run.
 type searchIndex struct {
-	tokens []string // every token, sorted, unique; a token's number is its index
+	tokens []string  // every token, sorted, unique; a token's number is its index
 	post   adjacency // token → entities having it, ascending (nbr unused)
 	ent    adjacency // entity → its token numbers, ascending (nbr unused)
 }
