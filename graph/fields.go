@@ -1,0 +1,123 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/graph/apierror"
+	"github.com/policygraph/policygraph/graph/model"
+)
+
+// The relationship types and directions of the typed relationship fields.
+var (
+	leads              = []policygraph.RelType{policygraph.Leads}
+	holdsOffice        = []policygraph.RelType{policygraph.HoldsOffice}
+	offices            = []policygraph.RelType{policygraph.Leads, policygraph.HoldsOffice}
+	memberOrEmployee   = []policygraph.RelType{policygraph.MemberOf, policygraph.EmployedBy}
+	enactedOrAnnounced = []policygraph.RelType{policygraph.Enacted, policygraph.Announced}
+	targets            = []policygraph.RelType{policygraph.Targets}
+	supports           = []policygraph.RelType{policygraph.Supports}
+	opposes            = []policygraph.RelType{policygraph.Opposes}
+	operatesIn         = []policygraph.RelType{policygraph.OperatesIn}
+	tradesWith         = []policygraph.RelType{policygraph.TradesWith}
+
+	in  = ptr(policygraph.In)
+	out = ptr(policygraph.Out)
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// designations pages the TARGETS relationships to an organization from
+// policies of type designation. The store cannot filter by the far end's
+// type, so the field reads them all (up to scanLimit), which costs two
+// batched store calls, and pages what is left.
+func (r *Resolver) designations(ctx context.Context, id string, first *int, after *string) (*model.RelationshipConnection, error) {
+	p, err := r.page(first, after)
+	if err != nil {
+		return nil, err
+	}
+	l := loadersFrom(ctx)
+	all := policygraph.Page{Limit: scanLimit}
+	rp, err := l.relPages.Load(ctx, newRelKey(id, targets, policygraph.In, all))
+	if err != nil {
+		return nil, err
+	}
+	if rp.Total > scanLimit {
+		r.logger.WarnContext(ctx, "designations: too many TARGETS relationships to read whole", "entity", id, "total", rp.Total)
+	}
+	ids := make([]string, len(rp.Relationships))
+	for i, rel := range rp.Relationships {
+		ids[i] = rel.From
+	}
+	policies, err := l.entities.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var kept []policygraph.Relationship
+	for i, rel := range rp.Relationships {
+		if e := policies[i]; e != nil && e.Kind == policygraph.Policy && e.Type == "designation" {
+			kept = append(kept, rel)
+		}
+	}
+	total := len(kept)
+	lo := min(p.Offset, total)
+	hi := min(lo+p.Limit, total)
+	return relEdges(id, p, kept[lo:hi], total), nil
+}
+
+// quotes gathers the evidence of a person's QUOTED_IN relationships.
+func (r *Resolver) quotes(ctx context.Context, id string) ([]policygraph.Evidence, error) {
+	key := newRelKey(id, []policygraph.RelType{policygraph.QuotedIn}, policygraph.Out, policygraph.Page{Limit: scanLimit})
+	rp, err := loadersFrom(ctx).relPages.Load(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	ev := []policygraph.Evidence{}
+	for _, rel := range rp.Relationships {
+		ev = append(ev, rel.Evidence...)
+	}
+	return ev, nil
+}
+
+// list returns a page of the entities that pass f, the page and how many
+// pass in all.
+func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first *int, after *string) ([]*policygraph.Entity, policygraph.Page, int, error) {
+	p, err := r.page(first, after)
+	if err != nil {
+		return nil, p, 0, err
+	}
+	ep, err := r.store.ListEntities(ctx, f, p)
+	if err != nil {
+		return nil, p, 0, fmt.Errorf("store.ListEntities: %w", err)
+	}
+	prime(ctx, ep.Entities...)
+	return ep.Entities, p, ep.Total, nil
+}
+
+// pathQuery checks the arguments of shortestPath and paths. Both ends must
+// exist, so that "no path" and "no such entity" are told apart.
+func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops *int, types []policygraph.RelType) (policygraph.PathQuery, error) {
+	q := policygraph.PathQuery{From: from, To: to, MaxHops: orDefault(maxHops, 4)}
+	if q.MaxHops < 1 || q.MaxHops > r.cfg.MaxHops {
+		return q, apierror.BadInput("maxHops must be between 1 and %d, not %d", r.cfg.MaxHops, q.MaxHops)
+	}
+	var err error
+	if q.Types, err = edgeTypes(types); err != nil {
+		return q, err
+	}
+	return q, r.mustExist(ctx, from, to)
+}
+
+// path converts a path of the store.
+func (r *Resolver) path(ctx context.Context, p policygraph.Path) *model.Path {
+	prime(ctx, p.Nodes...)
+	out := &model.Path{Nodes: make([]model.Entity, len(p.Nodes)), Edges: p.Edges, Length: len(p.Edges)}
+	for i, e := range p.Nodes {
+		out.Nodes[i] = model.Wrap(e)
+	}
+	if out.Edges == nil {
+		out.Edges = []policygraph.Relationship{}
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/policygraph/policygraph"
+)
+
+// loaders batch the store's lookups of one request: every field of a level
+// of the response asks within the batch wait, and the level costs one store
+// call per kind of lookup, however many items it has.
+type loaders struct {
+	entities      *dataloadgen.Loader[string, *policygraph.Entity]
+	sources       *dataloadgen.Loader[string, *policygraph.Source]
+	relationships *dataloadgen.Loader[string, *policygraph.Relationship]
+	relPages      *dataloadgen.Loader[relKey, policygraph.RelPage]
+}
+
+// relKey is a comparable policygraph.RelQuery: a node and the arguments of
+// the field that asks for its relationships.
+type relKey struct {
+	Node      string
+	Types     string // comma-separated, in the order asked
+	Direction policygraph.Direction
+	Offset    int
+	Limit     int
+}
+
+func newRelKey(node string, types []policygraph.RelType, dir policygraph.Direction, p policygraph.Page) relKey {
+	ts := make([]string, len(types))
+	for i, t := range types {
+		ts[i] = string(t)
+	}
+	return relKey{Node: node, Types: strings.Join(ts, ","), Direction: dir, Offset: p.Offset, Limit: p.Limit}
+}
+
+func (k relKey) query() policygraph.RelQuery {
+	var types []policygraph.RelType
+	if k.Types != "" {
+		for t := range strings.SplitSeq(k.Types, ",") {
+			types = append(types, policygraph.RelType(t))
+		}
+	}
+	return policygraph.RelQuery{Node: k.Node, Types: types, Direction: k.Direction,
+		Page: policygraph.Page{Offset: k.Offset, Limit: k.Limit}}
+}
+
+func newLoaders(store policygraph.Store, wait time.Duration, logger *slog.Logger) *loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &loaders{
+		entities:      dataloadgen.NewLoader(batch(logger, "Entities", store.Entities), opt),
+		sources:       dataloadgen.NewLoader(batch(logger, "Sources", store.Sources), opt),
+		relationships: dataloadgen.NewLoader(batch(logger, "RelationshipsByID", store.RelationshipsByID), opt),
+		relPages: dataloadgen.NewLoader(batch(logger, "Relationships",
+			func(ctx context.Context, keys []relKey) ([]policygraph.RelPage, error) {
+				qs := make([]policygraph.RelQuery, len(keys))
+				for i, k := range keys {
+					qs[i] = k.query()
+				}
+				return store.Relationships(ctx, qs)
+			}), opt),
+	}
+}
+
+// batch adapts a batch method of the store to a dataloader fetch: one
+// error fails every key, and a panic becomes an error (logged with its
+// stack) rather than a crash of the loader's goroutine.
+func batch[K comparable, V any](logger *slog.Logger, method string, fetch func(context.Context, []K) ([]V, error)) func(context.Context, []K) ([]V, []error) {
+	return func(ctx context.Context, keys []K) (vs []V, errs []error) {
+		defer func() {
+			if p := recover(); p != nil {
+				logger.ErrorContext(ctx, "store panic", "method", method, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				vs, errs = nil, []error{fmt.Errorf("store.%s panicked", method)}
+			}
+		}()
+		vs, err := fetch(ctx, keys)
+		switch {
+		case err != nil:
+			return nil, []error{fmt.Errorf("store.%s: %w", method, err)}
+		case len(vs) != len(keys):
+			return nil, []error{fmt.Errorf("store.%s returned %d values for %d keys", method, len(vs), len(keys))}
+		}
+		return vs, nil
+	}
+}
+
+type loadersKey struct{}
+
+func withLoaders(ctx context.Context, l *loaders) context.Context {
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+// loadersFrom returns the request's loaders. Every request gets some from
+// Handler.ServeHTTP.
+func loadersFrom(ctx context.Context) *loaders {
+	return ctx.Value(loadersKey{}).(*loaders)
+}
