@@ -34,6 +34,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check dataset files and report every problem", runValidate},
 		{"load", "validate dataset files and write them to Neo4j", runLoad},
+		{"gen", "generate a synthetic policy graph as JSON Lines", runGen},
 		{"version", "print the version", runVersion},
 	}
 }
