@@ -67,7 +67,7 @@ func setComplexity(c *generated.ComplexityRoot, cfg Config) {
 		if n == nil {
 			return def
 		}
-		return min(max(*n, 0), cfg.MaxNeighborhoodLimit) // out of range values are refused anyway
+		return min(max(*n, 0), max(cfg.MaxPageSize, cfg.MaxNeighborhoodLimit)) // larger values are refused anyway
 	}
 	conn := func(child int, first *int, _ *string) int { return 1 + size(first, 20)*child }
 	rels := func(child int, _ []policygraph.RelType, _ *policygraph.Direction, first *int, after *string) int {

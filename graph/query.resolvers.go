@@ -219,11 +219,6 @@ func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *poli
 	if q.Types, err = edgeTypes(types); err != nil {
 		return nil, err
 	}
-	if q.Entity != "" {
-		if err := r.mustExist(ctx, q.Entity); err != nil {
-			return nil, err
-		}
-	}
 	evs, err := r.store.Timeline(ctx, q)
 	if err != nil {
 		return nil, notFound(fmt.Errorf("store.Timeline: %w", err), "entity %q not found", q.Entity)

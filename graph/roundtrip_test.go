@@ -1,0 +1,81 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/dataset"
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/store/memory"
+)
+
+// wideDataset has n people, each a member of two of ten organizations.
+func wideDataset(n int) *dataset.Dataset {
+	const src = "source/s"
+	ev := []policygraph.Evidence{{Source: src, Quote: "q"}}
+	ds := &dataset.Dataset{}
+	ds.Add(&dataset.Record{Source: &policygraph.Source{ID: src, Title: "S"}})
+	for i := range 10 {
+		ds.Add(&dataset.Record{Entity: &policygraph.Entity{ID: fmt.Sprintf("organization/o%02d", i),
+			Kind: policygraph.Organization, Type: "agency", Name: fmt.Sprintf("O%02d", i), Evidence: ev}})
+	}
+	for i := range n {
+		p := fmt.Sprintf("person/p%03d", i)
+		ds.Add(&dataset.Record{Entity: &policygraph.Entity{ID: p, Kind: policygraph.Person, Name: fmt.Sprintf("P%03d", i), Evidence: ev}})
+		for _, o := range []int{i % 10, (i + 3) % 10} {
+			to := fmt.Sprintf("organization/o%02d", o)
+			ds.Add(&dataset.Record{Relationship: &policygraph.Relationship{
+				ID: policygraph.RelationshipID(p, policygraph.MemberOf, to, ""), Type: policygraph.MemberOf,
+				From: p, To: to, Evidence: ev}})
+		}
+	}
+	return ds
+}
+
+// The store calls of a query are bounded by how deep it nests, not by how
+// many items it lists: the dataloaders batch each level into one call.
+func TestStoreCallsBoundedByDepth(t *testing.T) {
+	const query = `{ people(first: %d) { edges { node {
+		name
+		relationships(first: 10) { totalCount edges { direction
+			node { id name }
+			relationship { type source target from { name } to { name } evidence { quote source { title } } }
+		} }
+	} } } }`
+	for _, n := range []int{5, 50} {
+		store := newCountingStore(memory.New(wideDataset(n)))
+		// A level's fields ask within the batch wait; the default is tuned
+		// for latency, this one for a loaded machine under -race, where
+		// goroutines may start late and split a batch in two.
+		cfg := graph.Config{BatchWait: 100 * time.Millisecond}
+		resp := do(t, newHandler(cfg, store), fmt.Sprintf(query, n), nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.raw)
+		}
+		var people struct {
+			Edges []struct {
+				Node struct {
+					Relationships struct{ Edges []json.RawMessage }
+				}
+			}
+		}
+		mustUnmarshal(t, resp.Data["people"], &people)
+		if len(people.Edges) != n || len(people.Edges[n-1].Node.Relationships.Edges) != 2 {
+			t.Fatalf("unexpected response: %.500s", resp.raw)
+		}
+		// ListEntities, Relationships, Entities (the organizations), Sources.
+		if got := store.total(); got > 4 {
+			t.Errorf("%d people: %d store calls %v, want at most 4", n, got, store.calls)
+		}
+	}
+}
+
+func mustUnmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+}
