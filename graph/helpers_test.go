@@ -55,7 +55,9 @@ func newHandler(cfg graph.Config, s policygraph.Store) *graph.Handler {
 
 // failingStore fails every call through fail, which returns an error or
 // panics.
-type failingStore struct{ fail func(ctx context.Context) error }
+type failingStore struct {
+	fail func(ctx context.Context) error
+}
 
 func (s failingStore) Entities(ctx context.Context, _ []string) ([]*policygraph.Entity, error) {
 	return nil, s.fail(ctx)
