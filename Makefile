@@ -3,7 +3,7 @@
 
 GOLANGCI_LINT_VERSION := v2.15.0
 
-.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down
+.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down bench-load bench-mem
 
 # Uses NEO4J_* from the environment, or else the instance of `make neo4j-up`.
 run:
@@ -35,3 +35,14 @@ neo4j-up:
 
 neo4j-down:
 	scripts/neo4j stop
+
+# Load benchmark: 1M nodes, 3M relationships into a dedicated Neo4j on port
+# 7691 (BENCH_NODES, BENCH_RELS, BENCH_LOAD_FLAGS adjust it); see
+# docs/benchmarks.md.
+bench-load:
+	scripts/bench-load
+
+# The in-memory store on the same 1M/3M synthetic graph: load time, memory,
+# p50/p95 of neighbourhood depth 2, shortest path and search.
+bench-mem:
+	scripts/bench-mem

@@ -48,7 +48,8 @@ type Record struct {
 	Entity       *policygraph.Entity
 	Relationship *policygraph.Relationship
 
-	fields map[string]Position // where each field's value stands, by path ("evidence[1].quote")
+	fields map[string]Position // YAML: where each field's value stands, by path ("evidence[1].quote")
+	line   []byte              // JSON Lines: the line, searched for a field's key on demand
 }
 
 // ID returns the ID of the record, derived for a relationship.
@@ -69,6 +70,11 @@ func (r *Record) ID() string {
 func (r *Record) At(field string) Position {
 	if p, ok := r.fields[field]; ok {
 		return p
+	}
+	if r.line != nil && !strings.ContainsAny(field, ".[") {
+		if c := column(r.line, field); c > 0 {
+			return Position{File: r.Pos.File, Line: r.Pos.Line, Column: c}
+		}
 	}
 	// "evidence[0].quote" is better placed at "evidence[0]" than at the record.
 	if i := strings.LastIndexAny(field, ".["); i > 0 {

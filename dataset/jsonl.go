@@ -83,7 +83,7 @@ func decodeJSONLine(path string, line int, text []byte) (*Record, error) {
 	if dec.More() {
 		return nil, &Problem{Pos: pos, Reason: "want one JSON object a line"}
 	}
-	rec := &Record{Pos: pos, Source: jr.Source, Entity: jr.Entity, Relationship: jr.Relationship, fields: map[string]Position{}}
+	rec := &Record{Pos: pos, Source: jr.Source, Entity: jr.Entity, Relationship: jr.Relationship}
 	n := 0
 	for _, set := range []bool{jr.Source != nil, jr.Entity != nil, jr.Relationship != nil} {
 		if set {
@@ -93,26 +93,14 @@ func decodeJSONLine(path string, line int, text []byte) (*Record, error) {
 	if n != 1 {
 		return nil, &Problem{Pos: pos, Reason: `want exactly one of "source", "entity" or "relationship"`}
 	}
-	var keys []string
-	switch {
-	case jr.Source != nil:
-		keys = sourceKeys
-	case jr.Entity != nil:
-		keys = entityKeys
-	case jr.Relationship != nil:
-		keys = relKeys
-		r := jr.Relationship
+	if r := jr.Relationship; r != nil {
 		if r.ID != "" && r.ID != policygraph.RelationshipID(r.From, r.Type, r.To, r.Key) {
 			return nil, &Problem{Pos: pos, ID: r.ID, Field: "id",
 				Reason: "a relationship's id is derived from from, type, to and key; leave it out"}
 		}
 		r.ID = policygraph.RelationshipID(r.From, r.Type, r.To, r.Key)
 	}
-	for _, k := range keys {
-		if c := column(text, k); c > 0 {
-			rec.fields[k] = Position{File: path, Line: line, Column: c}
-		}
-	}
+	rec.line = text // field positions are found only when a problem needs one
 	return rec, nil
 }
 
