@@ -80,7 +80,11 @@ func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 func (o operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	opCtx := graphql.GetOperationContext(ctx)
-	name := o.m.names.label(opCtx.OperationName)
+	name := opCtx.OperationName // as the client asked, else as the document says
+	if name == "" && opCtx.Operation != nil {
+		name = opCtx.Operation.Name
+	}
+	name = o.m.names.label(name)
 	outcome := "ok"
 	if resp == nil || len(resp.Errors) > 0 {
 		outcome = "error"
