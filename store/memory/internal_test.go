@@ -1,0 +1,47 @@
+package memory
+
+import (
+	"testing"
+
+	pg "github.com/policygraph/policygraph"
+)
+
+// TestDayNumbers holds floorDay and ceilDay to Date.Floor and Date.Ceil,
+// which define the comparisons.
+func TestDayNumbers(t *testing.T) {
+	for _, d := range []pg.Date{"2025", "2025-02", "2025-02-19", "1999-12-31", "2024-02", "0001"} {
+		if got, want := floorDay(d), dayNum(pg.Date(d.Floor()), 0, 0); got != want {
+			t.Errorf("floorDay(%s) = %d, want %d (%s)", d, got, want, d.Floor())
+		}
+		if got, want := ceilDay(d), dayNum(pg.Date(d.Ceil()), 0, 0); got != want {
+			t.Errorf("ceilDay(%s) = %d, want %d (%s)", d, got, want, d.Ceil())
+		}
+	}
+	if floorDay("2025-02") != 20250201 || ceilDay("2025") != 20251231 {
+		t.Errorf("floorDay(2025-02) = %d, ceilDay(2025) = %d", floorDay("2025-02"), ceilDay("2025"))
+	}
+	if floorDay("") != 0 {
+		t.Errorf("floorDay of no date = %d", floorDay(""))
+	}
+}
+
+func TestWindow(t *testing.T) {
+	tests := []struct {
+		n      int
+		p      pg.Page
+		lo, hi int
+	}{
+		{10, pg.Page{Offset: 0, Limit: 3}, 0, 3},
+		{10, pg.Page{Offset: 8, Limit: 3}, 8, 10},
+		{10, pg.Page{Offset: 10, Limit: 3}, 10, 10},
+		{10, pg.Page{Offset: 99, Limit: 3}, 10, 10},
+		{10, pg.Page{Offset: -5, Limit: 3}, 0, 3},
+		{10, pg.Page{Offset: 2, Limit: 0}, 2, 2},
+		{10, pg.Page{Offset: 2, Limit: -1}, 2, 2},
+	}
+	for _, tt := range tests {
+		if lo, hi := window(tt.n, tt.p); lo != tt.lo || hi != tt.hi {
+			t.Errorf("window(%d, %+v) = %d, %d, want %d, %d", tt.n, tt.p, lo, hi, tt.lo, tt.hi)
+		}
+	}
+}
