@@ -35,6 +35,7 @@ func commands() []command {
 		{"validate", "check dataset files and report every problem", runValidate},
 		{"load", "validate dataset files and write them to Neo4j", runLoad},
 		{"gen", "generate a synthetic policy graph as JSON Lines", runGen},
+		{"serve", "serve the graph over GraphQL", runServe},
 		{"version", "print the version", runVersion},
 	}
 }

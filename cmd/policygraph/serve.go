@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/data"
+	"github.com/policygraph/policygraph/dataset"
+	"github.com/policygraph/policygraph/server"
+	"github.com/policygraph/policygraph/store/memory"
+	"github.com/policygraph/policygraph/store/neo4j"
+)
+
+// Every serve flag may also come from the environment as POLICYGRAPH_ and
+// the flag's name in upper snake case (--max-hops: POLICYGRAPH_MAX_HOPS),
+// lists comma-separated; a flag on the command line wins. PORT sets the
+// port to listen on, on every interface, as platforms that run containers
+// expect.
+const envPrefix = "POLICYGRAPH_"
+
+func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
+	cfg := server.DefaultConfig()
+	g := &cfg.Graph
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var files, origins listFlag
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "`host:port` to listen on (default from PORT: \":$PORT\")")
+	fs.Var(&files, "data", "dataset `FILE` to serve besides the seed, in-memory store only (repeatable)")
+	noSeed := fs.Bool("no-seed", false, "leave out the built-in seed dataset (in-memory store)")
+	fs.Var(&origins, "cors-origin", "`ORIGIN` whose pages may call the API from a browser, or * for any (repeatable)")
+	fs.DurationVar(&g.Timeout, "timeout", g.Timeout, "time limit of a GraphQL request, passed to Neo4j as the transaction timeout")
+	fs.IntVar(&g.MaxDepth, "max-depth", g.MaxDepth, "deepest selection nesting of a query")
+	fs.IntVar(&g.MaxComplexity, "max-complexity", g.MaxComplexity, "highest cost of a query (lists cost their length times their items)")
+	fs.IntVar(&g.MaxPageSize, "max-page-size", g.MaxPageSize, "largest `first` and number of ids")
+	fs.IntVar(&g.MaxNeighborhoodDepth, "max-neighborhood-depth", g.MaxNeighborhoodDepth, "largest neighborhood depth")
+	fs.IntVar(&g.MaxNeighborhoodLimit, "max-neighborhood-limit", g.MaxNeighborhoodLimit, "largest neighborhood limit (entities)")
+	fs.IntVar(&g.MaxHops, "max-hops", g.MaxHops, "largest maxHops of shortestPath and paths")
+	fs.DurationVar(&g.BatchWait, "batch-wait", g.BatchWait, "how long dataloaders gather keys before calling the store")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "time limit to read a request's headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "time limit to read a whole request")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time limit to write a response; must exceed --timeout")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long requests in flight may finish on SIGINT or SIGTERM")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `usage: policygraph serve [flags]
+
+Serves the graph over GraphQL at /graphql, with /healthz, /readyz and
+/metrics. With NEO4J_URI set it serves that Neo4j (NEO4J_USER,
+NEO4J_PASSWORD, NEO4J_DATABASE); without, an in-memory store of the seed
+dataset and the --data files. Flags may also be set as POLICYGRAPH_<FLAG>
+environment variables (POLICYGRAPH_MAX_HOPS=4).`)
+		fs.PrintDefaults()
+	}
+	if port := os.Getenv("PORT"); port != "" {
+		cfg.Addr = ":" + port
+	}
+	if err := setFromEnv(fs, os.LookupEnv); err != nil {
+		fmt.Fprintln(stderr, "policygraph serve:", err)
+		return 2
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	cfg.CORSOrigins = origins
+	if cfg.WriteTimeout <= g.Timeout {
+		fmt.Fprintf(stderr, "policygraph serve: --write-timeout (%s) must exceed --timeout (%s)\n", cfg.WriteTimeout, g.Timeout)
+		return 2
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "policygraph serve:", err)
+		return 2
+	}
+
+	store, closeStore, err := openStore(ctx, logger, files, !*noSeed)
+	if err != nil {
+		logger.Error("cannot open the store", "err", err)
+		return 1
+	}
+	defer closeStore()
+
+	logger.Info("limits", "timeout", g.Timeout, "max_depth", g.MaxDepth, "max_complexity", g.MaxComplexity,
+		"max_page_size", g.MaxPageSize, "max_neighborhood_depth", g.MaxNeighborhoodDepth,
+		"max_neighborhood_limit", g.MaxNeighborhoodLimit, "max_hops", g.MaxHops, "cors_origins", origins)
+	if err := server.New(cfg, store, logger).ListenAndServe(ctx); err != nil {
+		logger.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// openStore opens the Neo4j store when NEO4J_URI is set, else builds the
+// in-memory store from the seed and the given files.
+func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bool) (policygraph.Store, func(), error) {
+	if os.Getenv("NEO4J_URI") != "" {
+		if len(files) > 0 || !seed {
+			return nil, nil, errors.New("--data and --no-seed are for the in-memory store; write files to Neo4j with policygraph load")
+		}
+		cfg := neo4j.ConfigFromEnv()
+		s, err := neo4j.Open(ctx, cfg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open Neo4j at %s: %w", cfg.URI, err)
+		}
+		logger.Info("store", "kind", "neo4j", "uri", cfg.URI, "database", cfg.Database)
+		return s, func() { s.Close(context.WithoutCancel(ctx)) }, nil
+	}
+
+	var fs []dataset.File
+	if seed {
+		fs = data.Seed()
+	}
+	fs = append(fs, dataset.Paths(files...)...)
+	if len(fs) == 0 {
+		return nil, nil, errors.New("nothing to serve: --no-seed and no --data files")
+	}
+	start := time.Now()
+	ds, err := dataset.Load(ctx, fs, dataset.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load dataset: %w", err)
+	}
+	logger.Info("store", "kind", "memory", "seed", seed, "files", files,
+		"sources", len(ds.Sources), "entities", len(ds.Entities), "relationships", len(ds.Relationships),
+		"took", time.Since(start).Round(time.Millisecond))
+	return memory.New(ds), func() {}, nil
+}
+
+// setFromEnv sets every flag whose POLICYGRAPH_ variable is set; a list
+// flag takes each comma-separated item.
+func setFromEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v, ok := lookup(name)
+		if !ok || v == "" || err != nil {
+			return
+		}
+		values := []string{v}
+		if _, isList := f.Value.(*listFlag); isList {
+			values = strings.Split(v, ",")
+		}
+		for _, v := range values {
+			if e := fs.Set(f.Name, strings.TrimSpace(v)); e != nil {
+				err = fmt.Errorf("%s: %w", name, e)
+				return
+			}
+		}
+	})
+	return err
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: want text or json, not %q", format)
+}
+
+// listFlag collects the values of a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
