@@ -17,6 +17,7 @@ import (
 	"github.com/policygraph/policygraph/server"
 	"github.com/policygraph/policygraph/store/memory"
 	"github.com/policygraph/policygraph/store/neo4j"
+	"github.com/policygraph/policygraph/web"
 )
 
 // Every serve flag may also come from the environment as POLICYGRAPH_ and
@@ -96,7 +97,9 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 	logger.Info("limits", "timeout", g.Timeout, "max_depth", g.MaxDepth, "max_complexity", g.MaxComplexity,
 		"max_page_size", g.MaxPageSize, "max_neighborhood_depth", g.MaxNeighborhoodDepth,
 		"max_neighborhood_limit", g.MaxNeighborhoodLimit, "max_hops", g.MaxHops, "cors_origins", origins)
-	if err := server.New(cfg, store, logger).ListenAndServe(ctx); err != nil {
+	srv := server.New(cfg, store, logger)
+	web.Register(srv) // the explorer at /explore, GraphiQL at /graphiql
+	if err := srv.ListenAndServe(ctx); err != nil {
 		logger.Error("server stopped", "err", err)
 		return 1
 	}
