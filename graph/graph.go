@@ -53,7 +53,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxDepth:             12,
-		MaxComplexity:        20000,
+		MaxComplexity:        50000,
 		MaxPageSize:          100,
 		MaxNeighborhoodDepth: 3,
 		MaxNeighborhoodLimit: 1000,
