@@ -14,6 +14,7 @@ import (
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/dataset"
+	"github.com/policygraph/policygraph/export"
 	"github.com/policygraph/policygraph/server"
 	"github.com/policygraph/policygraph/store/memory"
 	"github.com/policygraph/policygraph/store/neo4j"
@@ -99,6 +100,8 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 		"max_neighborhood_limit", g.MaxNeighborhoodLimit, "max_hops", g.MaxHops, "cors_origins", origins)
 	srv := server.New(cfg, store, logger)
 	web.Register(srv) // the explorer at /explore, GraphiQL at /graphiql
+	// GraphML, GEXF and Cytoscape.js JSON downloads at /export/
+	srv.Handle("GET /export/", export.Handler(srv.Store(), export.Limits{}, logger))
 	if err := srv.ListenAndServe(ctx); err != nil {
 		logger.Error("server stopped", "err", err)
 		return 1
