@@ -28,7 +28,10 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	switch {
 	case errors.Is(err, policygraph.ErrUnavailable):
 		code, msg, level = apierror.Unavailable, "the graph store is unavailable; try again later", slog.LevelWarn
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// A driver may report the deadline in an error of its own (after
+		// retries, say) that does not wrap ctx.Err(): the request's
+		// context tells the truth.
 		code, msg, level = apierror.Unavailable, "the request timed out", slog.LevelWarn
 	case errors.Is(err, context.Canceled):
 		code, msg, level = apierror.Unavailable, "the request was canceled", slog.LevelInfo

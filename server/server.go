@@ -179,7 +179,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, policygraph.ErrUnavailable):
 		reason = "the graph store is unavailable"
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
 		reason = fmt.Sprintf("the graph store did not answer within %s", s.cfg.ReadyTimeout)
 	}
 	s.logger.WarnContext(ctx, "not ready", "err", err)

@@ -41,6 +41,14 @@ func (downStore) Entities(context.Context, []string) ([]*policygraph.Entity, err
 	return nil, errDown
 }
 
+// hungStore never answers a ping in time, and its error does not say so.
+type hungStore struct{ policygraph.Store }
+
+func (hungStore) Ping(ctx context.Context) error {
+	<-ctx.Done()
+	return errors.New("TransactionExecutionLimit: gave up after 2 attempts")
+}
+
 // panicStore panics in Search, as a buggy store might.
 type panicStore struct{ policygraph.Store }
 
@@ -97,6 +105,8 @@ func TestHealthAndReadiness(t *testing.T) {
 		{"alive while the store is down", down, "/healthz", 200, `"status":"ok"`},
 		{"ready", up, "/readyz", 200, `"status":"ok"`},
 		{"not ready", down, "/readyz", 503, `"reason":"the graph store is unavailable"`},
+		{"store hangs", newServer(t, server.Config{ReadyTimeout: 50 * time.Millisecond}, hungStore{seedStore(t)}),
+			"/readyz", 503, `"reason":"the graph store did not answer within 50ms"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
