@@ -89,7 +89,9 @@ export class GraphView {
     for (const id of [...nodeIDs, ...edgeIDs]) on.merge(this.cy.getElementById(id));
     on.addClass('path');
     this.cy.elements().not(on).addClass('faded');
-    this.cy.animate({ fit: { eles: on, padding: 60 }, duration: 0 });
+    this.cy.elements().unselect();
+    this.cy.fit(on, 80);
+    if (this.cy.zoom() > 1.5) this.cy.zoom({ level: 1.5, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
   }
 
   clearPath() {

@@ -83,6 +83,23 @@ export function entityView(e, actions) {
       h('button', { type: 'button', onclick: () => actions.pathFrom(e) }, 'Path from here'),
       h('button', { type: 'button', onclick: () => actions.pathTo(e) }, 'Path to here'),
     ),
+    exportLinks(e.id),
+  );
+}
+
+/** Links to download the entity's neighbourhood from the server's /export/. */
+function exportLinks(id) {
+  const q = `?center=${encodeURIComponent(id)}`;
+  const link = (format, label) => h('a', { href: `/export/${format}${q}`, download: '' }, label);
+  return h(
+    'p',
+    { class: 'exports' },
+    'Download its neighbourhood: ',
+    link('cytoscape.json', 'Cytoscape JSON'),
+    ' · ',
+    link('graphml', 'GraphML'),
+    ' · ',
+    link('gexf', 'GEXF'),
   );
 }
 
