@@ -81,16 +81,31 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 // classify marks errors that mean Neo4j cannot be reached, so the API can
 // answer UNAVAILABLE rather than INTERNAL.
 func classify(err error) error {
-	if neo4jdrv.IsConnectivityError(err) {
-		return fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
-	}
-	var ne *neo4jdrv.Neo4jError
-	if errors.As(err, &ne) && (ne.Code == "Neo.ClientError.Security.Unauthorized" ||
-		ne.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
-		ne.Code == "Neo.ClientError.Database.DatabaseNotFound") {
+	if err != nil && unreachable(err) {
 		return fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
 	}
 	return err
+}
+
+func unreachable(err error) bool {
+	var ce *neo4jdrv.ConnectivityError
+	if errors.As(err, &ce) {
+		return true
+	}
+	// Managed transactions that ran out of retries wrap what failed them
+	// in a type that does not unwrap.
+	var tel *neo4jdrv.TransactionExecutionLimit
+	if errors.As(err, &tel) {
+		for _, e := range tel.Errors {
+			if unreachable(e) {
+				return true
+			}
+		}
+	}
+	var ne *neo4jdrv.Neo4jError
+	return errors.As(err, &ne) && (ne.Code == "Neo.ClientError.Security.Unauthorized" ||
+		ne.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
+		ne.Code == "Neo.ClientError.Database.DatabaseNotFound")
 }
 
 // session opens a write session on the store's database.
