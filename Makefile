@@ -46,3 +46,15 @@ bench-load:
 # p50/p95 of neighbourhood depth 2, shortest path and search.
 bench-mem:
 	scripts/bench-mem
+
+# The web explorer (/explore) and GraphiQL (/graphiql): rebuild the bundles
+# in web/dist from the sources in web/ (needs Node and npm); commit web/dist
+# with the sources.
+.PHONY: web test-e2e
+web:
+	go generate ./web
+
+# Browser test of /explore and /graphiql against a live in-memory server;
+# installs Debian's chromium and web/node_modules when missing.
+test-e2e:
+	scripts/e2e
