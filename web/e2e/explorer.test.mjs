@@ -2,7 +2,7 @@
 // serve` over the in-memory seed. scripts/e2e starts the server and runs
 // this file; to run it by hand against a server of your own:
 //
-//   POLICYGRAPH_URL=http://127.0.0.1:8080 node --test web/e2e/
+//   POLICYGRAPH_URL=http://127.0.0.1:8080 node --test web/e2e/explorer.test.mjs
 //
 // It drives Debian's Chromium (CHROMIUM, default /usr/bin/chromium) with
 // playwright-core and writes screenshots to web/e2e/artifacts/. It reads
