@@ -85,8 +85,9 @@ type Relationship struct {
 }
 
 // When returns the date that places the relationship on a timeline: its
-// date, else its start.
-func (r *Relationship) When() Date { return firstDate(r.Date, r.Start) }
+// date, else its start, else its end (a former office known only by when it
+// ended is still an event).
+func (r *Relationship) When() Date { return firstDate(r.Date, r.Start, r.End) }
 
 // Other returns the endpoint of r that is not id.
 func (r *Relationship) Other(id string) string {

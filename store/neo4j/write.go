@@ -134,16 +134,22 @@ SET s.title = coalesce(row.title, s.title), s.publisher = coalesce(row.publisher
     s.published = coalesce(row.published, s.published), s.url = coalesce(row.url, s.url)`
 
 // mergeEvidence unites the evidence lists of x with row.evidence, a list of
-// [source, quote] pairs, keeping the order first seen.
-func mergeEvidence(x string) string {
-	return strings.NewReplacer("x.", x+".").Replace(`
+// [source, quote] pairs, keeping the order first seen, and sets dateSort to
+// the floor of when, the Cypher of Entity.When or Relationship.When.
+func mergeEvidence(when string) string {
+	return strings.ReplaceAll(`
 WITH x, row, [i IN range(0, size(coalesce(x.evidenceSources, [])) - 1) | [x.evidenceSources[i], x.evidenceQuotes[i]]] AS old
 WITH x, row, reduce(acc = old, e IN row.evidence | CASE WHEN e IN acc THEN acc ELSE acc + [e] END) AS ev
 SET x.evidenceSources = [e IN ev | e[0]], x.evidenceQuotes = [e IN ev | e[1]],
-    x.dateSort = CASE size(coalesce(x.date, x.start, ''))
-      WHEN 0 THEN null WHEN 4 THEN coalesce(x.date, x.start) + '-01-01'
-      WHEN 7 THEN coalesce(x.date, x.start) + '-01' ELSE coalesce(x.date, x.start) END`)
+    x.dateSort = CASE size(coalesce({when}, ''))
+      WHEN 0 THEN null WHEN 4 THEN {when} + '-01-01' WHEN 7 THEN {when} + '-01' ELSE {when} END`, "{when}", when)
 }
+
+// The Cypher of Entity.When and Relationship.When.
+const (
+	entityWhen = "coalesce(x.date, x.start)"
+	relWhen    = "coalesce(x.date, x.start, x.end)"
+)
 
 func entityCypher(k pg.Kind) string {
 	return writePrefix + fmt.Sprintf(`UNWIND $rows AS row
@@ -155,7 +161,7 @@ SET x.name = row.name, x.description = coalesce(row.description, x.description),
     x.end = coalesce(row.end, x.end), x.rate = coalesce(row.rate, x.rate), x.count = coalesce(row.count, x.count)
 SET x.aliases = reduce(acc = [], a IN coalesce(x.aliases, []) + row.aliases | CASE WHEN a = x.name OR a IN acc THEN acc ELSE acc + a END),
     x.searchNames = reduce(acc = coalesce(x.searchNames, []), a IN row.search | CASE WHEN a IN acc THEN acc ELSE acc + a END)
-SET x.search = reduce(s = '', a IN x.searchNames | s + a + '\n')`, k) + mergeEvidence("x")
+SET x.search = reduce(s = '', a IN x.searchNames | s + a + '\n')`, k) + mergeEvidence(entityWhen)
 }
 
 func relCypher(spec pg.RelSpec) string {
@@ -168,7 +174,7 @@ ON CREATE SET x.createdBy = $load, x.key = row.key
 SET x.role = coalesce(row.role, x.role), x.allegation = coalesce(row.allegation, x.allegation),
     x.rank = coalesce(row.rank, x.rank), x.count = coalesce(row.count, x.count), x.rate = coalesce(row.rate, x.rate),
     x.status = coalesce(row.status, x.status), x.date = coalesce(row.date, x.date),
-    x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)`, from, to, spec.Type) + mergeEvidence("x")
+    x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)`, from, to, spec.Type) + mergeEvidence(relWhen)
 }
 
 // orNil turns an empty value into nil, so that coalesce keeps what is
