@@ -36,7 +36,7 @@ import (
 // scenario is one kind of request, asked of the API and of the store.
 type scenario struct {
 	name    string
-	query   string                           // GraphQL
+	query   string                            // GraphQL
 	vars    func(r *rand.Rand) map[string]any // variables for one request
 	direct  func(ctx context.Context, s *neo4j.Store, vars map[string]any) error
 	samples []string
