@@ -58,3 +58,14 @@ web:
 # installs Debian's chromium and web/node_modules when missing.
 test-e2e:
 	scripts/e2e
+
+# Python checks of the exports: networkx reads the GraphML and GEXF that a
+# live in-memory server writes; .venv comes from scripts/pyenv.
+.PHONY: test-python notebook
+test-python:
+	scripts/notebook .venv/bin/python -m pytest -q tests/python
+
+# Run notebooks/policygraph.ipynb headless against a live in-memory server;
+# the executed copy and its figure go to notebooks/out/.
+notebook:
+	scripts/notebook
