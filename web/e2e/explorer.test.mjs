@@ -10,13 +10,15 @@
 // and loads the Cytoscape JSON export with window.__cytoscape.
 
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+const require = createRequire(import.meta.url);
 const BASE = (process.env.POLICYGRAPH_URL ?? '').replace(/\/$/, '');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -234,6 +236,40 @@ describe('explorer', () => {
     assert.equal(await page.locator('#path-from').inputValue(), 'Claudia Sheinbaum');
     assert.equal(await page.locator('#path-to').inputValue(), 'Mexico');
     await shot(page, 'd2-shift-click-path');
+  });
+
+  it('has no serious or critical accessibility violations (axe-core)', async () => {
+    // Evaluated through the debugging protocol, which the page's CSP does
+    // not govern; axe itself needs no eval.
+    await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(violations, []);
+  });
+
+  it('works from the keyboard: arrows and Enter pick a suggestion', async () => {
+    await page.locator('#search').fill('');
+    await page.locator('#search').pressSequentially('sinaloa', { delay: 40 });
+    await page.locator('#search[aria-expanded="true"]').waitFor();
+    await page.keyboard.press('ArrowDown');
+    const active = await page.locator('#search').getAttribute('aria-activedescendant');
+    assert.match(await page.locator(`#${active}`).textContent(), /Sinaloa Cartel/);
+    await page.keyboard.press('Enter');
+    await idle(page, (id) => window.__cy.getElementById(id).hasClass('center'), SINALOA);
+    assert.equal(await page.locator('#search').getAttribute('aria-expanded'), 'false');
+    assert.match(await page.locator('#details h2').textContent(), /^Sinaloa Cartel$/);
+    // Every drawn relationship is also a button in the contents list.
+    await page.locator('#contents summary').click();
+    const buttons = await page.locator('#contents .contents-edges button').count();
+    assert.equal(buttons, (await drawn(page)).edges);
+    await page.locator('#contents .contents-edges button').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details .relationship').waitFor();
+    await shot(page, 'keyboard-sinaloa');
   });
 
   it('loaded only from the server, with no console errors', () => {

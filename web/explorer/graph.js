@@ -18,7 +18,6 @@ export class GraphView {
       style: stylesheet(),
       minZoom: 0.2,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       selectionType: 'single',
     });
@@ -77,9 +76,16 @@ export class GraphView {
       nodeRepulsion: () => 9000,
       numIter: 1500,
     });
-    const done = layout.promiseOn('layoutstop');
+    const done = layout.promiseOn('layoutstop').then(() => this.limitZoom());
     layout.run();
     return done;
+  }
+
+  /** Zooms out to 1.5 at most after a fit, so that a small graph is not drawn huge. */
+  limitZoom() {
+    if (this.cy.zoom() <= 1.5) return;
+    this.cy.zoom(1.5);
+    this.cy.center();
   }
 
   /** Marks the path's nodes and edges and fades everything else. */
@@ -91,7 +97,10 @@ export class GraphView {
     this.cy.elements().not(on).addClass('faded');
     this.cy.elements().unselect();
     this.cy.fit(on, 80);
-    if (this.cy.zoom() > 1.5) this.cy.zoom({ level: 1.5, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
+    if (this.cy.zoom() > 1.5) {
+      this.cy.zoom(1.5);
+      this.cy.center(on);
+    }
   }
 
   clearPath() {
