@@ -3,7 +3,7 @@
 
 GOLANGCI_LINT_VERSION := v2.15.0
 
-.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down bench-load bench-mem
+.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down bench-load bench-mem bench-api
 
 # Uses NEO4J_* from the environment, or else the instance of `make neo4j-up`.
 run:
@@ -50,7 +50,7 @@ bench-mem:
 # The web explorer (/explore) and GraphiQL (/graphiql): rebuild the bundles
 # in web/dist from the sources in web/ (needs Node and npm); commit web/dist
 # with the sources.
-.PHONY: web test-e2e
+.PHONY: web test-e2e bench-api
 web:
 	go generate ./web
 
@@ -58,6 +58,11 @@ web:
 # installs Debian's chromium and web/node_modules when missing.
 test-e2e:
 	scripts/e2e
+
+# The GraphQL API against the same Cypher through the driver, on the seed and
+# the 1M/3M synthetic graph, in a dedicated Neo4j on port 7692.
+bench-api:
+	scripts/bench-api
 
 # Python checks of the exports: networkx reads the GraphML and GEXF that a
 # live in-memory server writes; .venv comes from scripts/pyenv.
