@@ -5,16 +5,23 @@ GOLANGCI_LINT_VERSION := v2.15.0
 
 .PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down bench-load bench-mem bench-api
 
-# Uses NEO4J_* from the environment, or else the instance of `make neo4j-up`.
+# The API on 127.0.0.1:8080: on the Neo4j of NEO4J_URI when it is set, else
+# on the in-memory store with the seed dataset (nothing but Go needed). For
+# the local Neo4j: make neo4j-up && eval "$$(scripts/neo4j env)" && make run
 run:
-	@if [ -z "$$NEO4J_URI" ]; then eval "$$(scripts/neo4j env)"; fi; \
 	go run ./cmd/policygraph serve
 
 build:
 	go build -o bin/policygraph ./cmd/policygraph
 
+# Every test: the analyst notebook and the networkx checks of the exports
+# (Python), the browser test of /explore and /graphiql (Chromium), then
 # go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set).
+# Each step installs what it lacks.
 test: fmt-check vet
+	scripts/notebook
+	scripts/notebook .venv/bin/python -m pytest -q tests/python
+	scripts/e2e
 	scripts/test
 
 fmt-check:
