@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"strings"
 	"testing"
 
 	pg "github.com/policygraph/policygraph"
@@ -42,6 +43,44 @@ func TestWindow(t *testing.T) {
 	for _, tt := range tests {
 		if lo, hi := window(tt.n, tt.p); lo != tt.lo || hi != tt.hi {
 			t.Errorf("window(%d, %+v) = %d, %d, want %d, %d", tt.n, tt.p, lo, hi, tt.lo, tt.hi)
+		}
+	}
+}
+
+// TestScore holds score, which ranks search hits on precomputed text, to
+// pg.Score, which defines the ranking, over every entity of random graphs
+// and queries drawn from their names.
+func TestScore(t *testing.T) {
+	names := []string{"Claudia Sheinbaum", "Sheinbaum", "Ms. Sheinbaum", "López Obrador", "Andrés Manuel López Obrador",
+		"U.S.", "United States", "Juan García", "García Luna", "", "¡!", "CJNG", "Cártel de Jalisco Nueva Generación"}
+	var ents []*pg.Entity
+	for i, n := range names {
+		for j := range 4 { // j aliases: the names that follow
+			e := &pg.Entity{Name: n}
+			for k := range j {
+				e.Aliases = append(e.Aliases, names[(i+k+1)%len(names)])
+			}
+			ents = append(ents, e)
+		}
+	}
+	var queries []string
+	for _, n := range names {
+		toks := pg.Tokens(n)
+		for i := range toks {
+			queries = append(queries, toks[i], toks[i][:1+len(toks[i])/2])
+			for j := i + 1; j <= len(toks); j++ {
+				queries = append(queries, strings.Join(toks[i:j], " "))
+			}
+		}
+	}
+	queries = append(queries, "sheinbaum claudia", "garcia juan luna", "u s a", "lopez lopez")
+	for _, e := range ents {
+		text := pg.SearchText(e)
+		for _, q := range queries {
+			query := pg.Tokens(q)
+			if got, want := score(query, strings.Join(query, " "), text), pg.Score(query, e); got != want {
+				t.Errorf("score(%q, %q %q) = %d, pg.Score = %d", q, e.Name, e.Aliases, got, want)
+			}
 		}
 	}
 }

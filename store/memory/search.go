@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ type searchIndex struct {
 	tokens []string  // every token, sorted, unique; a token's number is its index
 	post   adjacency // token → entities having it, ascending (nbr unused)
 	ent    adjacency // entity → its token numbers, ascending (nbr unused)
+	text   []string  // entity → pg.SearchText, so that ranking need not normalize again
 }
 
 func newSearchIndex(ents []*pg.Entity) searchIndex {
@@ -48,7 +50,10 @@ func newSearchIndex(ents []*pg.Entity) searchIndex {
 	}
 	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(words[a], words[b]) })
 	rank := make([]int32, len(words))
-	ix := searchIndex{tokens: make([]string, len(words))}
+	ix := searchIndex{tokens: make([]string, len(words)), text: make([]string, len(ents))}
+	for i, e := range ents {
+		ix.text[i] = pg.SearchText(e)
+	}
 	for r, t := range order {
 		rank[t] = int32(r)
 		ix.tokens[r] = words[t]
@@ -90,6 +95,9 @@ func (ix *searchIndex) has(e, lo, hi int32) bool {
 // and ranks them by [pg.Score] and [pg.Less]. A query with no tokens (empty
 // or punctuation only) matches nothing: an empty page, not an error, since
 // the API validates input.
+//
+// Every match is scored, since Total counts them all, but only the best
+// offset+limit are kept and sorted.
 func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.SearchPage, error) {
 	if err := ctx.Err(); err != nil {
 		return pg.SearchPage{}, err
@@ -113,14 +121,23 @@ func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.Sea
 	}
 	lo, hi := runs[best][0], runs[best][1]
 	cands := ix.post.rel[ix.post.off[lo]:ix.post.off[hi]]
-	if hi-lo > 1 { // several tokens: their postings overlap and interleave
-		cands = slices.Clone(cands)
-		slices.Sort(cands)
-		cands = slices.Compact(cands)
+	var sc *scratch
+	if hi-lo > 1 { // several tokens, whose postings may share entities
+		sc = s.acquire()
+		defer s.release(sc)
 	}
-	var hits []pg.SearchHit
+	joined := strings.Join(query, " ")
+	from, to := window(math.MaxInt, p)
+	top := hitHeap{max: to}
+	total := 0
 next:
 	for _, e := range cands {
+		if sc != nil {
+			if sc.marked(e) {
+				continue
+			}
+			sc.mark(e, 0)
+		}
 		ent := s.ents[e]
 		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, ent.Kind) {
 			continue
@@ -130,17 +147,109 @@ next:
 				continue next
 			}
 		}
-		hits = append(hits, pg.SearchHit{Entity: ent, Score: pg.Score(query, ent)})
+		total++
+		top.add(pg.SearchHit{Entity: ent, Score: score(query, joined, ix.text[e])})
 	}
-	slices.SortFunc(hits, func(a, b pg.SearchHit) int {
-		switch {
-		case pg.Less(a.Entity, a.Score, b.Entity, b.Score):
-			return -1
-		case pg.Less(b.Entity, b.Score, a.Entity, a.Score):
-			return 1
+	hits := top.sorted()
+	return pg.SearchPage{Hits: hits[min(from, len(hits)):], Total: total}, nil
+}
+
+// hitHeap keeps the best max hits seen, the worst on top.
+type hitHeap struct {
+	max  int
+	hits []pg.SearchHit
+}
+
+// worse reports whether hits[i] ranks after hits[j].
+func (h *hitHeap) worse(i, j int) bool {
+	a, b := h.hits[i], h.hits[j]
+	return pg.Less(b.Entity, b.Score, a.Entity, a.Score)
+}
+
+func (h *hitHeap) add(hit pg.SearchHit) {
+	if h.max <= 0 {
+		return
+	}
+	if len(h.hits) == h.max {
+		top := h.hits[0]
+		if !pg.Less(hit.Entity, hit.Score, top.Entity, top.Score) {
+			return
 		}
-		return 0
+		h.hits[0] = hit
+		h.down(0)
+		return
+	}
+	h.hits = append(h.hits, hit)
+	for i := len(h.hits) - 1; i > 0 && h.worse(i, (i-1)/2); i = (i - 1) / 2 {
+		h.hits[i], h.hits[(i-1)/2] = h.hits[(i-1)/2], h.hits[i]
+	}
+}
+
+func (h *hitHeap) down(i int) {
+	for {
+		w := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(h.hits) && h.worse(c, w) {
+				w = c
+			}
+		}
+		if w == i {
+			return
+		}
+		h.hits[i], h.hits[w] = h.hits[w], h.hits[i]
+		i = w
+	}
+}
+
+// sorted returns the kept hits, best first.
+func (h *hitHeap) sorted() []pg.SearchHit {
+	slices.SortFunc(h.hits, func(a, b pg.SearchHit) int {
+		if pg.Less(a.Entity, a.Score, b.Entity, b.Score) {
+			return -1
+		}
+		return 1 // IDs are unique, so a hit never ties another
 	})
-	from, to := window(len(hits), p)
-	return pg.SearchPage{Hits: slices.Clip(hits[from:to]), Total: len(hits)}, nil
+	return h.hits
+}
+
+// score is pg.Score(query, e) computed on pg.SearchText(e), whose names are
+// already normalized, without allocating; joined is the query tokens joined
+// by spaces. TestScore holds it equal to pg.Score.
+func score(query []string, joined, text string) int {
+	best, alias := 10, 0
+	for name := range strings.SplitSeq(text, "\n") {
+		s := 0
+		switch {
+		case name == joined:
+			s = 100
+		case strings.HasPrefix(name, joined):
+			s = 80
+		case everyToken(query, name, func(w, t string) bool { return w == t }):
+			s = 60
+		case everyToken(query, name, strings.HasPrefix):
+			s = 40
+		}
+		if s > 0 {
+			best = max(best, s-alias)
+		}
+		alias = 10
+	}
+	return best
+}
+
+// everyToken reports whether every query token matches some word of name.
+func everyToken(query []string, name string, match func(word, token string) bool) bool {
+	for _, t := range query {
+		found := false
+		for w := range strings.FieldsSeq(name) {
+			if match(w, t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
