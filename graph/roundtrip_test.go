@@ -1,15 +1,21 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/store/memory"
+	"github.com/policygraph/policygraph/store/neo4j"
+	"github.com/policygraph/policygraph/store/neo4j/neo4jtest"
 )
 
 // wideDataset has n people, each a member of two of ten organizations.
@@ -77,5 +83,63 @@ func mustUnmarshal(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("%v: %s", err, b)
+	}
+}
+
+// The same bound in Cypher round trips, on the real Neo4j: 50 people with
+// their relationships, the far ends and the evidence's sources cost one
+// query a level.
+func TestCypherRoundTripsBoundedByDepth(t *testing.T) {
+	const n = 50
+	driver := neo4jtest.Exclusive(t)
+	store := neo4j.New(driver, neo4jtest.Config(t).Database)
+	path := filepath.Join(t.TempDir(), "wide.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := dataset.NewWriter(f)
+	ds := wideDataset(n)
+	for _, s := range ds.Sources {
+		_ = w.Source(s)
+	}
+	for _, e := range ds.Entities {
+		_ = w.Entity(e)
+	}
+	for _, r := range ds.Relationships {
+		if r.Type != policygraph.Mentions { // derived again from the entities' evidence
+			_ = w.Relationship(r)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.Load(context.Background(), store, dataset.Paths(path), loader.Options{}); err != nil {
+		t.Fatal(err)
+	}
+
+	const query = `{ people(first: 50) { edges { node {
+		name
+		relationships(first: 10) { totalCount edges { direction
+			node { id name }
+			relationship { type source target from { name } to { name } evidence { quote source { title } } }
+		} }
+	} } } }`
+	h := newHandler(graph.Config{BatchWait: 100 * time.Millisecond}, store)
+	before := store.RoundTrips()
+	resp := do(t, h, query, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatal(resp.raw)
+	}
+	var people struct{ Edges []json.RawMessage }
+	mustUnmarshal(t, resp.Data["people"], &people)
+	if len(people.Edges) != n {
+		t.Fatalf("got %d people, want %d", len(people.Edges), n)
+	}
+	// ListEntities, Relationships, Entities (the organizations), Sources.
+	got := store.RoundTrips() - before
+	t.Logf("%d people with their relationships: %d Cypher round trips", n, got)
+	if got > 4 {
+		t.Errorf("%d people cost %d Cypher round trips, want at most 4", n, got)
 	}
 }
