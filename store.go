@@ -139,7 +139,7 @@ type NeighborhoodQuery struct {
 	Depth     int
 	Types     []RelType // empty: every traversable type
 	Direction Direction
-	Limit     int // most entities, the centre included
+	Limit     int // most entities, the centre included; 0 or less: no limit
 }
 
 // Subgraph is a set of entities and the relationships among them, the shape

@@ -3,6 +3,8 @@ package policygraph
 import "context"
 
 // Batch is a slice of a load, written in one round trip per record kind.
+// It holds each ID at most once: rows of one statement do not see each
+// other's writes, so the loader merges repeats before it writes.
 type Batch struct {
 	Sources       []*Source
 	Entities      []*Entity

@@ -33,34 +33,34 @@ func (s streamer) stream(ctx context.Context, write func(pg.Batch) error) error 
 // pass reads the files once and writes their nodes, relationships or both.
 // An entity's evidence yields its MENTIONS relationships.
 func (s streamer) pass(ctx context.Context, write func(pg.Batch) error, nodes, rels bool) error {
-	var nb, rb pg.Batch
-	flush := func(b *pg.Batch) error {
+	var nb, rb batch
+	flush := func(b *batch) error {
 		if b.Len() == 0 {
 			return nil
 		}
-		if err := write(*b); err != nil {
+		if err := write(b.Batch); err != nil {
 			return err
 		}
 		s.done.Add(int64(b.Len()))
-		*b = pg.Batch{}
+		*b = batch{}
 		return nil
 	}
 	var bad error
 	err := dataset.Each(ctx, s.files, func(r *dataset.Record) error {
 		switch {
 		case r.Source != nil && nodes:
-			nb.Sources = append(nb.Sources, r.Source)
+			nb.addSource(r.Source)
 		case r.Entity != nil:
 			if nodes {
-				nb.Entities = append(nb.Entities, r.Entity)
+				nb.addEntity(r.Entity)
 			}
 			if rels {
 				for _, m := range dataset.Mentions(r.Entity) {
-					rb.Relationships = append(rb.Relationships, &m)
+					rb.addRelationship(&m)
 				}
 			}
 		case r.Relationship != nil && rels:
-			rb.Relationships = append(rb.Relationships, r.Relationship)
+			rb.addRelationship(r.Relationship)
 		}
 		if nb.Len() >= s.size {
 			if err := flush(&nb); err != nil {
@@ -89,4 +89,49 @@ func (s streamer) pass(ctx context.Context, write func(pg.Batch) error, nodes, r
 		err = flush(&rb)
 	}
 	return err
+}
+
+// batch gathers records and merges those whose ID it already holds, as a
+// later batch merges into what an earlier one wrote.
+type batch struct {
+	pg.Batch
+	at map[string]int // ID → index in its slice
+}
+
+func (b *batch) index(id string) (int, bool) {
+	if b.at == nil {
+		b.at = map[string]int{}
+	}
+	i, ok := b.at[id]
+	return i, ok
+}
+
+func (b *batch) addSource(s *pg.Source) {
+	if i, ok := b.index("s:" + s.ID); ok {
+		m := dataset.MergeSource(*b.Sources[i], *s)
+		b.Sources[i] = &m
+		return
+	}
+	b.at["s:"+s.ID] = len(b.Sources)
+	b.Sources = append(b.Sources, s)
+}
+
+func (b *batch) addEntity(e *pg.Entity) {
+	if i, ok := b.index("e:" + e.ID); ok {
+		m := dataset.MergeEntity(*b.Entities[i], *e)
+		b.Entities[i] = &m
+		return
+	}
+	b.at["e:"+e.ID] = len(b.Entities)
+	b.Entities = append(b.Entities, e)
+}
+
+func (b *batch) addRelationship(r *pg.Relationship) {
+	if i, ok := b.index("r:" + r.ID); ok {
+		m := dataset.MergeRelationship(*b.Relationships[i], *r)
+		b.Relationships[i] = &m
+		return
+	}
+	b.at["r:"+r.ID] = len(b.Relationships)
+	b.Relationships = append(b.Relationships, r)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -279,7 +280,10 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, pg.ErrNotFound)
 	}
 	types := typePattern(q.Types)
-	limit := max(q.Limit, 1)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = math.MaxInt32 // no limit, as in the contract
+	}
 	depthOf := map[string]int{q.Center: 0}
 	kept := []string{q.Center}
 	frontier := []string{q.Center}
@@ -316,7 +320,7 @@ RETURN id`, map[string]any{"frontier": frontier, "seen": kept, "room": room + 1}
 			sg.Nodes = append(sg.Nodes, pg.SubgraphNode{Entity: e, Depth: depthOf[kept[i]]})
 		}
 	}
-	if types != "" && len(kept) > 1 {
+	if types != "" {
 		recs, err := s.read(ctx, `MATCH (a:Entity)-[r:`+types+`]->(b:Entity)
 WHERE a.id IN $ids AND b.id IN $ids
 RETURN r `+fmt.Sprintf(relProjection, "r")+` AS r ORDER BY r.id`, map[string]any{"ids": kept})
