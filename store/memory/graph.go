@@ -280,9 +280,11 @@ func (s *Store) endpoints(q pg.PathQuery) (from, to int32, err error) {
 // and no edges, whatever MaxHops. An unknown or source endpoint is
 // [pg.ErrNotFound].
 //
-// It labels distances to q.To breadth first, then walks from q.From taking
-// at each step the lowest-ID neighbour one hop nearer, by the lowest-ID
-// relationship: that greedy walk is the first path in path order.
+// Two breadth-first searches, from each end, grow the smaller frontier
+// until they meet, so a query between two ends of a hub-rich graph reads
+// two small balls rather than one big one. The walk from q.From then takes
+// at each step the lowest-ID neighbour that lies on a shortest path, by the
+// lowest-ID relationship: that greedy walk is the first path in path order.
 func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -295,23 +297,138 @@ func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, err
 		return &pg.Path{Nodes: []*pg.Entity{s.ents[f]}}, nil
 	}
 	m := s.walkMask(q.Types)
-	sc := s.acquire()
-	defer s.release(sc)
-	if err := s.distances(ctx, sc, t, f, q.MaxHops, m); err != nil {
+	fw, bw := s.acquire(), s.acquire()
+	defer s.release(fw)
+	defer s.release(bw)
+	mt, err := s.meet(ctx, fw, bw, f, t, q.MaxHops, m)
+	if err != nil || mt.hops < 0 {
 		return nil, err
 	}
-	d := sc.value(f)
-	if d < 0 {
-		return nil, nil
-	}
+	s.markShortest(fw, bw, mt, m)
 	p := &pg.Path{Nodes: []*pg.Entity{s.ents[f]}}
-	for u := f; d > 0; d-- {
-		v, r := s.firstStep(sc, u, m, d-1)
+	for u, i := f, 0; i < mt.hops; i++ {
+		var v, r int32
+		if i+1 < len(mt.layers)-1 {
+			v, r = s.firstStep(fw, u, m, int32(i+1)|onShortest)
+		} else {
+			v, r = s.firstStep(bw, u, m, int32(mt.hops-i-1))
+		}
 		p.Nodes = append(p.Nodes, s.ents[v])
 		p.Edges = append(p.Edges, *s.rels[r])
 		u = v
 	}
 	return p, nil
+}
+
+// meeting is where the two searches of ShortestPath met.
+type meeting struct {
+	hops   int       // the distance between the ends; -1: none within the bound
+	layers [][]int32 // the forward search's layers: layers[i] is at distance i
+	back   int       // how deep the backward search went
+}
+
+// meet labels fw with distances from f and bw with distances to t, layer by
+// layer on the side whose frontier has the shorter lists, until a layer
+// reaches a node the other side labelled, or the two depths add up to max.
+// Every layer is completed, so that the labels are exact: within
+// len(layers)-1 of f in fw, within back of t in bw.
+func (s *Store) meet(ctx context.Context, fw, bw *scratch, f, t int32, max int, m typeMask) (meeting, error) {
+	fw.mark(f, 0)
+	bw.mark(t, 0)
+	mt := meeting{hops: -1, layers: [][]int32{{f}}}
+	back := []int32{t}
+	for len(mt.layers)-1+mt.back < max {
+		front := mt.layers[len(mt.layers)-1]
+		var next []int32
+		var met bool
+		var err error
+		if s.listLen(front) <= s.listLen(back) {
+			next, met, err = s.layer(ctx, fw, bw, front, int32(len(mt.layers)), m)
+			mt.layers = append(mt.layers, next)
+		} else {
+			mt.back++
+			next, met, err = s.layer(ctx, bw, fw, back, int32(mt.back), m)
+			back = next
+		}
+		if err != nil {
+			return mt, err
+		}
+		if met {
+			mt.hops = len(mt.layers) - 1 + mt.back
+			return mt, nil
+		}
+		if len(next) == 0 {
+			return mt, nil
+		}
+	}
+	return mt, nil
+}
+
+// listLen is how many relationships a frontier's walk would read.
+func (s *Store) listLen(frontier []int32) int {
+	n := 0
+	for _, u := range frontier {
+		n += int(s.out.off[u+1]-s.out.off[u]) + int(s.in.off[u+1]-s.in.off[u])
+	}
+	return n
+}
+
+// layer marks in sc, with distance d, the unmarked neighbours of frontier
+// along m and returns them, and whether any is marked in other.
+func (s *Store) layer(ctx context.Context, sc, other *scratch, frontier []int32, d int32, m typeMask) ([]int32, bool, error) {
+	var next []int32
+	met := false
+	steps := 0
+	for _, u := range frontier {
+		for _, a := range [2]*adjacency{&s.out, &s.in} {
+			rels, nbrs := a.list(u)
+			if steps += len(nbrs); steps >= checkEvery {
+				if err := ctx.Err(); err != nil {
+					return nil, false, err
+				}
+				steps = 0
+			}
+			for j, v := range nbrs {
+				if sc.marked(v) || !m.has(s.relType[rels[j]]) {
+					continue
+				}
+				sc.mark(v, d)
+				next = append(next, v)
+				met = met || other.marked(v)
+			}
+		}
+	}
+	return next, met, nil
+}
+
+// onShortest flags, in the forward labels, a node on a shortest path.
+const onShortest = 1 << 30
+
+// markShortest flags the nodes of the forward layers that lie on a shortest
+// path: in the last layer, those the backward search reached at the
+// remaining distance; in each layer before, those with a flagged neighbour
+// in the next.
+func (s *Store) markShortest(fw, bw *scratch, mt meeting, m typeMask) {
+	last := len(mt.layers) - 1
+	var flagged []int32
+	for _, v := range mt.layers[last] {
+		if bw.value(v) == int32(mt.back) {
+			fw.val[v] |= onShortest
+			flagged = append(flagged, v)
+		}
+	}
+	for d := last - 1; d >= 0; d-- {
+		var prev []int32
+		for _, v := range flagged {
+			for u := range s.neighbors(v, m) {
+				if fw.value(u) == int32(d) {
+					fw.val[u] |= onShortest
+					prev = append(prev, u)
+				}
+			}
+		}
+		flagged = prev
+	}
 }
 
 // firstStep returns the least (neighbour, relationship) pair from u along m

@@ -175,6 +175,51 @@ func refPaths(ds *dataset.Dataset, q pg.PathQuery) []refPath {
 	return out
 }
 
+// refShortest finds the first shortest path by listing them all: distances
+// to q.To breadth first, then every walk from q.From that gets one hop
+// nearer at each step, sorted.
+func refShortest(ds *dataset.Dataset, q pg.PathQuery) string {
+	dist := map[string]int{q.To: 0}
+	for frontier, d := []string{q.To}, 1; len(frontier) > 0 && d <= q.MaxHops; d++ {
+		var next []string
+		for _, u := range frontier {
+			for _, r := range ds.Relationships {
+				if allowed(q.Types, r) && (r.From == u || r.To == u) {
+					if _, ok := dist[r.Other(u)]; !ok {
+						dist[r.Other(u)] = d
+						next = append(next, r.Other(u))
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	if _, ok := dist[q.From]; !ok {
+		return "none"
+	}
+	var all []refPath
+	var walk func(p refPath)
+	walk = func(p refPath) {
+		u := p.nodes[len(p.nodes)-1]
+		if u == q.To {
+			all = append(all, refPath{slices.Clone(p.nodes), slices.Clone(p.edges)})
+			return
+		}
+		for _, r := range ds.Relationships {
+			if v := r.Other(u); allowed(q.Types, r) && (r.From == u || r.To == u) && v != u {
+				if d, ok := dist[v]; ok && d == dist[u]-1 {
+					walk(refPath{append(p.nodes, v), append(p.edges, r.ID)})
+				}
+			}
+		}
+	}
+	walk(refPath{nodes: []string{q.From}})
+	slices.SortFunc(all, func(a, b refPath) int {
+		return cmp.Or(slices.Compare(a.nodes, b.nodes), slices.Compare(a.edges, b.edges))
+	})
+	return fmt.Sprint(all[0])
+}
+
 func showPath(p *pg.Path) string {
 	if p == nil {
 		return "none"
@@ -295,7 +340,7 @@ func TestAgainstReference(t *testing.T) {
 	typeSets := [][]pg.RelType{nil, {pg.AlliedWith, pg.Accused}, {pg.Targets, pg.QuotedIn}, {pg.Mentions}}
 	for seed := range uint64(12) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		ds := randomDataset(rng, 30+rng.IntN(20), 60+rng.IntN(80))
+		ds := randomDataset(rng, 30+rng.IntN(40), 30+rng.IntN(100))
 		// The store shares and rewrites records: give it its own copy.
 		s := memory.New(copyDataset(ds))
 		id := func() string {
@@ -343,6 +388,15 @@ func TestAgainstReference(t *testing.T) {
 			}
 			if !slices.Equal(got, wantPaths) {
 				t.Errorf("seed %d: Paths(%+v, %d):\ngot  %v\nwant %v", seed, pq, n, got, wantPaths)
+			}
+
+			sq := pg.PathQuery{From: id(), To: id(), MaxHops: rng.IntN(9), Types: typeSets[rng.IntN(2)]}
+			p, err = s.ShortestPath(ctx, sq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := showPath(p), refShortest(ds, sq); got != want {
+				t.Errorf("seed %d: ShortestPath(%+v):\ngot  %s\nwant %s", seed, sq, got, want)
 			}
 
 			node := id()
