@@ -46,12 +46,16 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 	if limit <= 0 {
 		limit = math.MaxInt
 	}
-	sc := s.acquire()
+	sc, err := s.acquire(ctx)
+	if err != nil {
+		return pg.Subgraph{}, err
+	}
 	defer s.release(sc)
+	seen := &sc.fwd // depths of the kept nodes
 
 	var g pg.Subgraph
 	kept := []int32{c}
-	sc.mark(c, 0)
+	seen.mark(c, 0)
 	frontier := kept
 	for d := 1; d <= q.Depth && len(frontier) > 0 && !g.Truncated; d++ {
 		room := limit - len(kept)
@@ -61,7 +65,7 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 			layer, g.Truncated = layer[:room], true
 		}
 		for _, v := range layer {
-			sc.mark(v, int32(d))
+			seen.mark(v, int32(d))
 		}
 		kept = append(kept, layer...)
 		frontier = kept[len(kept)-len(layer):]
@@ -69,16 +73,16 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 
 	g.Nodes = make([]pg.SubgraphNode, len(kept))
 	for i, n := range kept {
-		g.Nodes[i] = pg.SubgraphNode{Entity: s.ents[n], Depth: int(sc.val[n])}
+		g.Nodes[i] = pg.SubgraphNode{Entity: s.ents[n], Depth: int(seen.val[n])}
 	}
-	g.Edges = s.edgesAmong(sc, kept, m)
+	g.Edges = s.edgesAmong(seen, kept, m)
 	return g, nil
 }
 
 // cursor is the unread rest of one traversal list.
 type cursor struct{ rel, nbr []int32 }
 
-// nextLayer returns, in ascending order, up to max unmarked entities one
+// nextLayer returns, in ascending order, up to max entities unmarked in sc.fwd one
 // step from the frontier along relationships of m in direction d. It merges
 // the frontier's lists, each sorted by neighbour, so it reads only as far as
 // the max lowest neighbours: a hub with a million neighbours costs little
@@ -87,7 +91,7 @@ func (s *Store) nextLayer(sc *scratch, frontier []int32, d pg.Direction, m typeM
 	h := sc.heap[:0]
 	add := func(a *adjacency, n int32) {
 		rels, nbrs := a.list(n)
-		if c := s.skip(sc, cursor{rels, nbrs}, m); len(c.nbr) > 0 {
+		if c := s.skip(&sc.fwd, cursor{rels, nbrs}, m); len(c.nbr) > 0 {
 			h = append(h, c)
 		}
 	}
@@ -108,7 +112,7 @@ func (s *Store) nextLayer(sc *scratch, frontier []int32, d pg.Direction, m typeM
 		if v := h[0].nbr[0]; len(layer) == 0 || layer[len(layer)-1] != v {
 			layer = append(layer, v)
 		}
-		if c := s.skip(sc, cursor{h[0].rel[1:], h[0].nbr[1:]}, m); len(c.nbr) > 0 {
+		if c := s.skip(&sc.fwd, cursor{h[0].rel[1:], h[0].nbr[1:]}, m); len(c.nbr) > 0 {
 			h[0] = c
 		} else {
 			h[0] = h[len(h)-1]
@@ -121,8 +125,8 @@ func (s *Store) nextLayer(sc *scratch, frontier []int32, d pg.Direction, m typeM
 }
 
 // skip advances c past relationships not in m and nodes already marked.
-func (s *Store) skip(sc *scratch, c cursor, m typeMask) cursor {
-	for len(c.nbr) > 0 && (sc.marked(c.nbr[0]) || !m.has(s.relType[c.rel[0]])) {
+func (s *Store) skip(seen *labels, c cursor, m typeMask) cursor {
+	for len(c.nbr) > 0 && (seen.marked(c.nbr[0]) || !m.has(s.relType[c.rel[0]])) {
 		c.rel, c.nbr = c.rel[1:], c.nbr[1:]
 	}
 	return c
@@ -149,14 +153,14 @@ func siftDown(h []cursor, i int) {
 // which are exactly the kept ones. Each relationship is taken from its
 // start's out list; a hub's list is probed per kept node rather than read
 // whole.
-func (s *Store) edgesAmong(sc *scratch, kept []int32, m typeMask) []pg.Relationship {
-	sorted := slices.Sorted(slices.Values(kept))
+func (s *Store) edgesAmong(kept *labels, nodes []int32, m typeMask) []pg.Relationship {
+	sorted := slices.Sorted(slices.Values(nodes))
 	var rels []int32
-	for _, u := range kept {
+	for _, u := range nodes {
 		rs, ns := s.out.list(u)
 		if len(ns) <= 8*len(sorted) {
 			for j, v := range ns {
-				if sc.marked(v) && m.has(s.relType[rs[j]]) {
+				if kept.marked(v) && m.has(s.relType[rs[j]]) {
 					rels = append(rels, rs[j])
 				}
 			}
@@ -231,7 +235,7 @@ const checkEvery = 1 << 14
 // along m, with its distance; it stops as soon as stop is marked (pass -1
 // to label everything), by which time every node nearer than stop is
 // marked.
-func (s *Store) distances(ctx context.Context, sc *scratch, src, stop int32, max int, m typeMask) error {
+func (s *Store) distances(ctx context.Context, sc *labels, src, stop int32, max int, m typeMask) error {
 	sc.mark(src, 0)
 	frontier, next := []int32{src}, []int32(nil)
 	steps := 0
@@ -297,9 +301,12 @@ func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, err
 		return &pg.Path{Nodes: []*pg.Entity{s.ents[f]}}, nil
 	}
 	m := s.walkMask(q.Types)
-	fw, bw := s.acquire(), s.acquire()
-	defer s.release(fw)
-	defer s.release(bw)
+	sc, err := s.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(sc)
+	fw, bw := &sc.fwd, sc.back()
 	mt, err := s.meet(ctx, fw, bw, f, t, q.MaxHops, m)
 	if err != nil || mt.hops < 0 {
 		return nil, err
@@ -332,7 +339,7 @@ type meeting struct {
 // reaches a node the other side labelled, or the two depths add up to max.
 // Every layer is completed, so that the labels are exact: within
 // len(layers)-1 of f in fw, within back of t in bw.
-func (s *Store) meet(ctx context.Context, fw, bw *scratch, f, t int32, max int, m typeMask) (meeting, error) {
+func (s *Store) meet(ctx context.Context, fw, bw *labels, f, t int32, max int, m typeMask) (meeting, error) {
 	fw.mark(f, 0)
 	bw.mark(t, 0)
 	mt := meeting{hops: -1, layers: [][]int32{{f}}}
@@ -375,7 +382,7 @@ func (s *Store) listLen(frontier []int32) int {
 
 // layer marks in sc, with distance d, the unmarked neighbours of frontier
 // along m and returns them, and whether any is marked in other.
-func (s *Store) layer(ctx context.Context, sc, other *scratch, frontier []int32, d int32, m typeMask) ([]int32, bool, error) {
+func (s *Store) layer(ctx context.Context, sc, other *labels, frontier []int32, d int32, m typeMask) ([]int32, bool, error) {
 	var next []int32
 	met := false
 	steps := 0
@@ -408,7 +415,7 @@ const onShortest = 1 << 30
 // path: in the last layer, those the backward search reached at the
 // remaining distance; in each layer before, those with a flagged neighbour
 // in the next.
-func (s *Store) markShortest(fw, bw *scratch, mt meeting, m typeMask) {
+func (s *Store) markShortest(fw, bw *labels, mt meeting, m typeMask) {
 	last := len(mt.layers) - 1
 	var flagged []int32
 	for _, v := range mt.layers[last] {
@@ -434,7 +441,7 @@ func (s *Store) markShortest(fw, bw *scratch, mt meeting, m typeMask) {
 // firstStep returns the least (neighbour, relationship) pair from u along m
 // whose neighbour is marked with distance want. Each list is sorted by that
 // pair, so the first fit in each is its least.
-func (s *Store) firstStep(sc *scratch, u int32, m typeMask, want int32) (v, r int32) {
+func (s *Store) firstStep(sc *labels, u int32, m typeMask, want int32) (v, r int32) {
 	v, r = -1, -1
 	for _, a := range [2]*adjacency{&s.out, &s.in} {
 		rels, nbrs := a.list(u)
@@ -475,17 +482,24 @@ func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, er
 		return []pg.Path{{Nodes: []*pg.Entity{s.ents[f]}}}, nil
 	}
 	m := s.walkMask(q.Types)
-	sc := s.acquire()
-	defer s.release(sc)
-	if err := s.distances(ctx, sc, t, -1, q.MaxHops, m); err != nil {
+	sc, err := s.acquire(ctx)
+	if err != nil {
 		return nil, err
 	}
-	d := sc.value(f)
-	if d < 0 {
-		return nil, nil
+	defer s.release(sc)
+	// The two-ended search is cheap and settles whether there is a path at
+	// all; only then label distances to t as far as the walk will need.
+	mt, err := s.meet(ctx, &sc.fwd, sc.back(), f, t, q.MaxHops, m)
+	if err != nil || mt.hops < 0 {
+		return nil, err
 	}
-	w := &pathWalk{ctx: ctx, s: s, sc: sc, m: m, to: t, n: n}
-	for w.hops = int(d); w.hops <= q.MaxHops && !w.done; w.hops++ {
+	dist := sc.back()
+	dist.reset()
+	if err := s.distances(ctx, dist, t, -1, q.MaxHops-1, m); err != nil {
+		return nil, err
+	}
+	w := &pathWalk{ctx: ctx, s: s, sc: dist, m: m, to: t, n: n}
+	for w.hops = mt.hops; w.hops <= q.MaxHops && !w.done; w.hops++ {
 		w.nodes = append(w.nodes[:0], f)
 		if err := w.walk(f); err != nil {
 			return nil, err
@@ -498,7 +512,7 @@ func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, er
 type pathWalk struct {
 	ctx   context.Context
 	s     *Store
-	sc    *scratch // distances to `to`
+	sc    *labels // distances to `to`, up to the longest path's length less one
 	m     typeMask
 	to    int32
 	n     int

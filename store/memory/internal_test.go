@@ -1,10 +1,14 @@
 package memory
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	pg "github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/dataset"
 )
 
 // TestDayNumbers holds floorDay and ceilDay to Date.Floor and Date.Ceil,
@@ -82,5 +86,33 @@ func TestScore(t *testing.T) {
 				t.Errorf("score(%q, %q %q) = %d, pg.Score = %d", q, e.Name, e.Aliases, got, want)
 			}
 		}
+	}
+}
+
+// TestScratchBound checks that walks share a bounded set of scratch space:
+// when all of it is in use, a query waits, and gives up with its context.
+func TestScratchBound(t *testing.T) {
+	s := New(&dataset.Dataset{Entities: []*pg.Entity{{ID: "person/a", Kind: pg.Person, Name: "A"}}})
+	var held []*scratch
+	for range cap(s.scratch.tokens) {
+		sc, err := s.acquire(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.fwd.mark(0, 7)
+		held = append(held, sc)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := s.Neighborhood(ctx, pg.NeighborhoodQuery{Center: "person/a"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Neighborhood with every scratch in use: error %v, want the context's", err)
+	}
+	s.release(held[0])
+	sc, err := s.acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc != held[0] || sc.fwd.marked(0) {
+		t.Errorf("acquire after release: got a new or still-marked scratch")
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sync"
 
 	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/dataset"
@@ -58,7 +57,7 @@ type Store struct {
 	events []event // every dated policy and relationship, in timeline order
 	stats  pg.Stats
 
-	scratch sync.Pool // of *scratch, sized to the entity count
+	scratch scratchPool
 }
 
 var _ pg.Store = (*Store)(nil)
@@ -132,7 +131,7 @@ func New(ds *dataset.Dataset) *Store {
 	s.index = newSearchIndex(s.ents)
 	s.events = s.timelineEvents()
 	s.stats = s.count()
-	s.scratch.New = func() any { return newScratch(len(s.ents)) }
+	s.scratch = newScratchPool(len(s.ents))
 	return s
 }
 

@@ -121,10 +121,14 @@ func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.Sea
 	}
 	lo, hi := runs[best][0], runs[best][1]
 	cands := ix.post.rel[ix.post.off[lo]:ix.post.off[hi]]
-	var sc *scratch
+	var seen *labels
 	if hi-lo > 1 { // several tokens, whose postings may share entities
-		sc = s.acquire()
+		sc, err := s.acquire(ctx)
+		if err != nil {
+			return pg.SearchPage{}, err
+		}
 		defer s.release(sc)
+		seen = &sc.fwd
 	}
 	joined := strings.Join(query, " ")
 	from, to := window(math.MaxInt, p)
@@ -132,11 +136,11 @@ func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.Sea
 	total := 0
 next:
 	for _, e := range cands {
-		if sc != nil {
-			if sc.marked(e) {
+		if seen != nil {
+			if seen.marked(e) {
 				continue
 			}
-			sc.mark(e, 0)
+			seen.mark(e, 0)
 		}
 		ent := s.ents[e]
 		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, ent.Kind) {
