@@ -25,7 +25,7 @@ import (
 
 // Options adjust a load. The zero value is usable.
 type Options struct {
-	BatchSize   int  // records a batch; default 5,000
+	BatchSize   int  // records a batch; default 20,000
 	AtomicLimit int  // loads of up to this many records are one transaction; default 100,000
 	DryRun      bool // validate and report, write nothing
 
@@ -40,7 +40,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.BatchSize <= 0 {
-		o.BatchSize = 5000
+		o.BatchSize = 20000
 	}
 	if o.AtomicLimit <= 0 {
 		o.AtomicLimit = 100_000

@@ -18,7 +18,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var opts loader.Options
 	texts := textFlag{}
-	fs.IntVar(&opts.BatchSize, "batch-size", 5000, "records written per batch")
+	fs.IntVar(&opts.BatchSize, "batch-size", 20000, "records written per batch")
 	fs.IntVar(&opts.AtomicLimit, "atomic-limit", 100_000, "loads of up to this many records are one transaction; larger ones are staged")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "validate and report what would be written, write nothing")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -110,13 +111,60 @@ func (s *Store) writeBatch(ctx context.Context, tx runner, loadID string, b pg.B
 	if err := run(sourceCypher, sourceRows(b.Sources), true); err != nil {
 		return c, fmt.Errorf("write sources: %w", err)
 	}
+	// Records that do not exist yet are created outright from properties
+	// computed in Go; only the others take the merging statements.
+	ids := make([]string, len(b.Entities))
+	for i, e := range b.Entities {
+		ids[i] = e.ID
+	}
+	have, err := s.existing(ctx, tx, "UNWIND $ids AS id MATCH (:Entity {id: id}) RETURN id", map[string]any{"ids": ids})
+	if err != nil {
+		return c, fmt.Errorf("look up entities: %w", err)
+	}
 	for _, k := range pg.Kinds {
-		if err := run(entityCypher(k), entityRows(b.Entities, k), true); err != nil {
+		var fresh, old []*pg.Entity
+		for _, e := range b.Entities {
+			switch {
+			case e.Kind != k:
+			case have[e.ID]:
+				old = append(old, e)
+			default:
+				fresh = append(fresh, e)
+			}
+		}
+		if err := run(createEntityCypher(k), newEntityRows(fresh, loadID), true); err != nil {
+			return c, fmt.Errorf("create %s entities: %w", k, err)
+		}
+		if err := run(entityCypher(k), entityRows(old, k), true); err != nil {
 			return c, fmt.Errorf("write %s entities: %w", k, err)
 		}
 	}
 	for _, spec := range pg.Vocabulary {
-		if err := run(relCypher(spec), relRows(b.Relationships, spec.Type), false); err != nil {
+		rows := relRows(b.Relationships, spec.Type)
+		if len(rows) == 0 {
+			continue
+		}
+		from, to := endpointLabels(spec)
+		have, err := s.existing(ctx, tx, fmt.Sprintf(`UNWIND $rows AS row
+MATCH (:%s {id: row.from})-[r:%s {id: row.id}]->(:%s {id: row.to}) RETURN row.id AS id`, from, spec.Type, to),
+			map[string]any{"rows": rows})
+		if err != nil {
+			return c, fmt.Errorf("look up %s relationships: %w", spec.Type, err)
+		}
+		var fresh, old []*pg.Relationship
+		for _, r := range b.Relationships {
+			switch {
+			case r.Type != spec.Type:
+			case have[r.ID]:
+				old = append(old, r)
+			default:
+				fresh = append(fresh, r)
+			}
+		}
+		if err := run(createRelCypher(spec), newRelRows(fresh, loadID), false); err != nil {
+			return c, fmt.Errorf("create %s relationships: %w", spec.Type, err)
+		}
+		if err := run(relCypher(spec), relRows(old, spec.Type), false); err != nil {
 			return c, fmt.Errorf("write %s relationships: %w", spec.Type, err)
 		}
 	}
@@ -175,6 +223,103 @@ SET x.role = coalesce(row.role, x.role), x.allegation = coalesce(row.allegation,
     x.rank = coalesce(row.rank, x.rank), x.count = coalesce(row.count, x.count), x.rate = coalesce(row.rate, x.rate),
     x.status = coalesce(row.status, x.status), x.date = coalesce(row.date, x.date),
     x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)`, from, to, spec.Type) + mergeEvidence(relWhen)
+}
+
+// existing runs a query returning an id column and collects the ids.
+func (s *Store) existing(ctx context.Context, tx runner, cypher string, params map[string]any) (map[string]bool, error) {
+	s.trips.Add(1)
+	res, err := tx.Run(ctx, writePrefix+cypher, params)
+	if err != nil {
+		return nil, classify(err)
+	}
+	have := map[string]bool{}
+	for res.Next(ctx) {
+		id, _ := res.Record().Get("id")
+		have[id.(string)] = true
+	}
+	return have, classify(res.Err())
+}
+
+func createEntityCypher(k pg.Kind) string {
+	return writePrefix + fmt.Sprintf("UNWIND $rows AS row CREATE (x:%s:%s) SET x = row", pg.EntityLabel, k)
+}
+
+func createRelCypher(spec pg.RelSpec) string {
+	from, to := endpointLabels(spec)
+	return writePrefix + fmt.Sprintf(`UNWIND $rows AS row
+MATCH (a:%s {id: row.from})
+MATCH (b:%s {id: row.to})
+CREATE (a)-[x:%s]->(b) SET x = row.props`, from, to, spec.Type)
+}
+
+// newEntityRows holds every property of entities that are not stored yet,
+// computed as the merging statement would compute them.
+func newEntityRows(es []*pg.Entity, loadID string) []map[string]any {
+	rows := make([]map[string]any, 0, len(es))
+	for _, e := range es {
+		var search []string
+		for _, n := range e.Names() {
+			if f := pg.Normalize(n); f != "" && !slices.Contains(search, f) {
+				search = append(search, f)
+			}
+		}
+		row := map[string]any{"id": e.ID, "kind": string(e.Kind), "name": e.Name, "createdBy": loadID,
+			"aliases": orEmpty(pg.MergeAliases(e.Name, nil, e.Aliases)), "searchNames": search,
+			"search": strings.Join(search, "\n") + "\n"}
+		setProps(row, e.Description, e.Type, e.Status, e.Date, e.Start, e.End, e.Rate, e.Count, e.Evidence, e.When())
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// newRelRows is newEntityRows for relationships.
+func newRelRows(rs []*pg.Relationship, loadID string) []map[string]any {
+	rows := make([]map[string]any, 0, len(rs))
+	for _, r := range rs {
+		props := map[string]any{"id": r.ID, "createdBy": loadID}
+		if r.Rank != nil {
+			props["rank"] = *r.Rank
+		}
+		for _, kv := range [][2]string{{"key", r.Key}, {"role", r.Role}, {"allegation", r.Allegation}} {
+			if kv[1] != "" {
+				props[kv[0]] = kv[1]
+			}
+		}
+		setProps(props, "", "", r.Status, r.Date, r.Start, r.End, r.Rate, r.Count, r.Evidence, r.When())
+		rows = append(rows, map[string]any{"from": r.From, "to": r.To, "props": props})
+	}
+	return rows
+}
+
+// setProps adds the properties that entities and relationships share,
+// leaving out what is not set.
+func setProps(m map[string]any, description, typ, status string, date, start, end pg.Date,
+	rate *float64, count *int64, evs []pg.Evidence, when pg.Date) {
+	for _, kv := range [][2]string{{"description", description}, {"type", typ}, {"status", status},
+		{"date", string(date)}, {"start", string(start)}, {"end", string(end)}, {"dateSort", when.Floor()}} {
+		if kv[1] != "" {
+			m[kv[0]] = kv[1]
+		}
+	}
+	if rate != nil {
+		m["rate"] = *rate
+	}
+	if count != nil {
+		m["count"] = *count
+	}
+	evs = pg.MergeEvidence(nil, evs)
+	srcs, quotes := make([]string, len(evs)), make([]string, len(evs))
+	for i, ev := range evs {
+		srcs[i], quotes[i] = ev.Source, ev.Quote
+	}
+	m["evidenceSources"], m["evidenceQuotes"] = srcs, quotes
+}
+
+func orEmpty(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
 }
 
 // orNil turns an empty value into nil, so that coalesce keeps what is
