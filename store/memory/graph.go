@@ -178,7 +178,7 @@ func (s *Store) edgesAmong(kept *labels, nodes []int32, m typeMask) []pg.Relatio
 	slices.Sort(rels)
 	edges := make([]pg.Relationship, len(rels))
 	for i, r := range rels {
-		edges[i] = *s.rels[r]
+		edges[i] = s.relationship(r)
 	}
 	return edges
 }
@@ -321,7 +321,7 @@ func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, err
 			v, r = s.firstStep(bw, u, m, int32(mt.hops-i-1))
 		}
 		p.Nodes = append(p.Nodes, s.ents[v])
-		p.Edges = append(p.Edges, *s.rels[r])
+		p.Edges = append(p.Edges, s.relationship(r))
 		u = v
 	}
 	return p, nil
@@ -571,7 +571,7 @@ func (w *pathWalk) emit() {
 	for {
 		p := pg.Path{Nodes: nodes, Edges: make([]pg.Relationship, hops)}
 		for i, c := range pick {
-			p.Edges[i] = *w.s.rels[choices[i][c]]
+			p.Edges[i] = w.s.relationship(choices[i][c])
 		}
 		w.paths = append(w.paths, p)
 		if len(w.paths) >= w.n {

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	pg "github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/dataset"
+	"github.com/policygraph/policygraph/store/storetest"
 )
 
 // TestDayNumbers holds floorDay and ceilDay to Date.Floor and Date.Ceil,
@@ -114,5 +116,31 @@ func TestScratchBound(t *testing.T) {
 	}
 	if sc != held[0] || sc.fwd.marked(0) {
 		t.Errorf("acquire after release: got a new or still-marked scratch")
+	}
+}
+
+// TestCompareID holds compareID, which compares a relationship's ID without
+// building it, to comparing the built ID, for every relationship of the
+// fixture and seed against every ID and near misses of it.
+func TestCompareID(t *testing.T) {
+	for _, files := range [][]dataset.File{storetest.Fixture(), data.Seed()} {
+		ds, err := dataset.Load(t.Context(), files, dataset.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(ds)
+		var ids []string
+		for r := range int32(len(s.relData)) {
+			id := s.relationship(r).ID
+			ids = append(ids, id, id+"|", id+"a", id[:len(id)-1], id[:len(id)/2], "")
+		}
+		for r := range int32(len(s.relData)) {
+			id := s.relationship(r).ID
+			for _, other := range ids {
+				if got, want := s.compareID(r, other), strings.Compare(id, other); got != want {
+					t.Fatalf("compareID(%s, %s) = %d, want %d", id, other, got, want)
+				}
+			}
+		}
 	}
 }

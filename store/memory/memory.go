@@ -31,7 +31,6 @@ import (
 type Store struct {
 	ents   []*pg.Entity
 	srcs   []*pg.Source
-	rels   []*pg.Relationship
 	entIdx map[string]int32
 	srcIdx map[string]int32
 
@@ -39,7 +38,8 @@ type Store struct {
 	traversable typeMask
 	relFrom     []int32 // node numbers of each relationship's ends
 	relTo       []int32
-	relType     []uint8 // index into types
+	relType     []uint8   // index into types
+	relData     []relData // the rest of each relationship (relationship.go)
 
 	// all lists every relationship of every node (sources included),
 	// ordered by type name and then ID, which is the Relationships order.
@@ -66,11 +66,12 @@ var _ pg.Store = (*Store)(nil)
 // It relies on that validation (known types, resolvable endpoints) and does
 // not repeat it: a relationship whose endpoint is unknown is dropped.
 //
-// New takes ownership of ds: the store shares its records, and rewrites
-// equal strings in them (endpoint IDs, types, kinds, evidence sources) to
-// share one copy each, which saves hundreds of megabytes on large graphs.
-// Neither ds nor its records may be used or changed by others afterwards.
-// Callers of the store's methods must not change the records returned.
+// New takes ownership of ds: the store keeps its entities and sources and
+// the evidence of its relationships, and rewrites equal strings in them
+// (kinds, evidence sources) to share one copy each, which saves hundreds of
+// megabytes on large graphs. Neither ds nor its records may be used or
+// changed by others afterwards. Callers of the store's methods must not
+// change the entities, sources or evidence returned.
 func New(ds *dataset.Dataset) *Store {
 	s := &Store{
 		ents:   slices.Clone(ds.Entities),
@@ -104,7 +105,7 @@ func New(ds *dataset.Dataset) *Store {
 
 	n := int32(len(s.ents))
 	s.all = newAdjacency(len(s.ents)+len(s.srcs), func(yield func(node, rel, nbr int32)) {
-		for _, r := range countingOrder(len(s.rels), len(s.types), func(r int32) int32 { return int32(s.relType[r]) }) {
+		for _, r := range countingOrder(len(s.relData), len(s.types), func(r int32) int32 { return int32(s.relType[r]) }) {
 			from, to := s.relFrom[r], s.relTo[r]
 			yield(from, r, to)
 			if to != from { // a self-loop is listed once
@@ -113,14 +114,14 @@ func New(ds *dataset.Dataset) *Store {
 		}
 	})
 	s.out = newAdjacency(int(n), func(yield func(node, rel, nbr int32)) {
-		for _, r := range countingOrder(len(s.rels), int(n), func(r int32) int32 { return clampEntity(s.relTo[r], n) }) {
+		for _, r := range countingOrder(len(s.relData), int(n), func(r int32) int32 { return clampEntity(s.relTo[r], n) }) {
 			if s.traversable.has(s.relType[r]) {
 				yield(s.relFrom[r], r, s.relTo[r])
 			}
 		}
 	})
 	s.in = newAdjacency(int(n), func(yield func(node, rel, nbr int32)) {
-		for _, r := range countingOrder(len(s.rels), int(n), func(r int32) int32 { return clampEntity(s.relFrom[r], n) }) {
+		for _, r := range countingOrder(len(s.relData), int(n), func(r int32) int32 { return clampEntity(s.relFrom[r], n) }) {
 			if s.traversable.has(s.relType[r]) {
 				yield(s.relTo[r], r, s.relFrom[r])
 			}
@@ -142,36 +143,6 @@ func clampEntity(node, entities int32) int32 {
 		return 0
 	}
 	return node
-}
-
-// addRelationships sorts the relationships by ID and resolves their
-// endpoints to node numbers.
-func (s *Store) addRelationships(rels []*pg.Relationship) {
-	s.rels = make([]*pg.Relationship, 0, len(rels))
-	for _, r := range rels {
-		if _, ok := s.node(r.From); !ok {
-			continue
-		}
-		if _, ok := s.node(r.To); !ok {
-			continue
-		}
-		if _, ok := slices.BinarySearch(s.types, r.Type); !ok {
-			continue
-		}
-		s.rels = append(s.rels, r)
-	}
-	slices.SortFunc(s.rels, func(a, b *pg.Relationship) int { return cmp.Compare(a.ID, b.ID) })
-	s.relFrom = make([]int32, len(s.rels))
-	s.relTo = make([]int32, len(s.rels))
-	s.relType = make([]uint8, len(s.rels))
-	for i, r := range s.rels {
-		s.relFrom[i], _ = s.node(r.From)
-		s.relTo[i], _ = s.node(r.To)
-		t, _ := slices.BinarySearch(s.types, r.Type)
-		s.relType[i] = uint8(t)
-		r.From, r.To, r.Type = s.nodeID(s.relFrom[i]), s.nodeID(s.relTo[i]), s.types[t]
-		s.internEvidence(r.Evidence)
-	}
 }
 
 // internEvidence makes evidence share its source's ID string.
@@ -270,6 +241,7 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*pg.Source, error)
 // RelationshipsByID returns the relationships with the given IDs, nil for
 // unknown ones. Relationships are found by binary search on their sorted
 // IDs rather than a map, which would cost ~50 bytes per relationship.
+// Each is built afresh.
 func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*pg.Relationship, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -277,14 +249,11 @@ func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*pg.Rela
 	out := make([]*pg.Relationship, len(ids))
 	for i, id := range ids {
 		if j, ok := s.relIndex(id); ok {
-			out[i] = s.rels[j]
+			r := s.relationship(int32(j))
+			out[i] = &r
 		}
 	}
 	return out, nil
-}
-
-func (s *Store) relIndex(id string) (int, bool) {
-	return slices.BinarySearchFunc(s.rels, id, func(r *pg.Relationship, id string) int { return cmp.Compare(r.ID, id) })
 }
 
 // Stats counts sources, entities per kind and relationships per type

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -343,6 +344,7 @@ func TestAgainstReference(t *testing.T) {
 		ds := randomDataset(rng, 30+rng.IntN(40), 30+rng.IntN(100))
 		// The store shares and rewrites records: give it its own copy.
 		s := memory.New(copyDataset(ds))
+		checkRelationshipsByID(t, s, ds)
 		id := func() string {
 			if rng.IntN(3) == 0 {
 				return ds.Entities[rng.IntN(3)].ID // a hub
@@ -486,4 +488,28 @@ func copyDataset(ds *dataset.Dataset) *dataset.Dataset {
 		out.Add(&dataset.Record{Relationship: &c})
 	}
 	return out
+}
+
+// checkRelationshipsByID finds every relationship by ID, equal field for
+// field to its record, and finds nothing for IDs a character off.
+func checkRelationshipsByID(t *testing.T, s *memory.Store, ds *dataset.Dataset) {
+	t.Helper()
+	var ids []string
+	for _, r := range ds.Relationships {
+		ids = append(ids, r.ID, r.ID+"x", r.ID+"|", r.ID[:len(r.ID)-1], strings.Replace(r.ID, "|", "/", 1))
+	}
+	got, err := s.RelationshipsByID(t.Context(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range ds.Relationships {
+		if g := got[5*i]; g == nil || !reflect.DeepEqual(*g, *r) {
+			t.Errorf("RelationshipsByID(%s) = %+v, want %+v", r.ID, g, r)
+		}
+		for j := 1; j < 5; j++ {
+			if g := got[5*i+j]; g != nil && g.ID != ids[5*i+j] {
+				t.Errorf("RelationshipsByID(%s) = %s", ids[5*i+j], g.ID)
+			}
+		}
+	}
 }

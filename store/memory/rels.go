@@ -38,7 +38,7 @@ func (s *Store) relPage(q pg.RelQuery) pg.RelPage {
 			continue
 		}
 		if page.Total >= lo && page.Total < hi {
-			page.Relationships = append(page.Relationships, *s.rels[r])
+			page.Relationships = append(page.Relationships, s.relationship(r))
 		}
 		page.Total++
 	}

@@ -46,9 +46,9 @@ func (s *Store) timelineEvents() []event {
 			evs = append(evs, event{floorDay(e.When()), int32(i)})
 		}
 	}
-	for i, r := range s.rels {
-		if r.When() != "" {
-			evs = append(evs, event{floorDay(r.When()), ^int32(i)})
+	for r := range int32(len(s.relData)) {
+		if w := s.when(r); w != "" {
+			evs = append(evs, event{floorDay(w), ^r})
 		}
 	}
 	slices.SortFunc(evs, compareEvents)
@@ -107,8 +107,8 @@ func (s *Store) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, e
 			p := s.ents[e.ref]
 			out = append(out, pg.Event{Date: p.When(), Policy: p})
 		} else {
-			r := s.rels[^e.ref]
-			out = append(out, pg.Event{Date: r.When(), Relationship: r})
+			r := s.relationship(^e.ref)
+			out = append(out, pg.Event{Date: r.When(), Relationship: &r})
 		}
 	}
 	return out, nil
@@ -126,7 +126,7 @@ func (s *Store) eventsOf(n int32) []event {
 	policy(n)
 	rels, nbrs := s.all.list(n)
 	for j, r := range rels {
-		if w := s.rels[r].When(); w != "" {
+		if w := s.when(r); w != "" {
 			evs = append(evs, event{floorDay(w), ^r})
 		}
 		if s.traversable.has(s.relType[r]) && nbrs[j] != n {
