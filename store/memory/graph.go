@@ -58,6 +58,9 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 	seen.mark(c, 0)
 	frontier := kept
 	for d := 1; d <= q.Depth && len(frontier) > 0 && !g.Truncated; d++ {
+		if err := ctx.Err(); err != nil { // an unlimited walk may be long
+			return pg.Subgraph{}, err
+		}
 		room := limit - len(kept)
 		// One more than fits tells whether anything was left out.
 		layer := s.nextLayer(sc, frontier, q.Direction, m, room+1)
@@ -82,11 +85,11 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 // cursor is the unread rest of one traversal list.
 type cursor struct{ rel, nbr []int32 }
 
-// nextLayer returns, in ascending order, up to max entities unmarked in sc.fwd one
-// step from the frontier along relationships of m in direction d. It merges
-// the frontier's lists, each sorted by neighbour, so it reads only as far as
-// the max lowest neighbours: a hub with a million neighbours costs little
-// when a limit is near.
+// nextLayer returns, in ascending order, up to max entities unmarked in
+// sc.fwd one step from the frontier along relationships of m in direction
+// d. It merges the frontier's lists, each sorted by neighbour, so it reads
+// only as far as the max lowest neighbours: a hub with a million
+// neighbours costs little when a limit is near.
 func (s *Store) nextLayer(sc *scratch, frontier []int32, d pg.Direction, m typeMask, max int) []int32 {
 	h := sc.heap[:0]
 	add := func(a *adjacency, n int32) {
@@ -232,37 +235,15 @@ func (s *Store) between(u, v int32, m typeMask) []int32 {
 const checkEvery = 1 << 14
 
 // distances marks in sc every entity within max hops of src, undirected
-// along m, with its distance; it stops as soon as stop is marked (pass -1
-// to label everything), by which time every node nearer than stop is
-// marked.
-func (s *Store) distances(ctx context.Context, sc *labels, src, stop int32, max int, m typeMask) error {
+// along m, with its distance.
+func (s *Store) distances(ctx context.Context, sc *labels, src int32, max int, m typeMask) error {
 	sc.mark(src, 0)
-	frontier, next := []int32{src}, []int32(nil)
-	steps := 0
+	frontier := []int32{src}
 	for d := int32(1); int(d) <= max && len(frontier) > 0; d++ {
-		next = next[:0]
-		for _, u := range frontier {
-			for _, a := range [2]*adjacency{&s.out, &s.in} {
-				rels, nbrs := a.list(u)
-				if steps += len(nbrs); steps >= checkEvery {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
-					steps = 0
-				}
-				for j, v := range nbrs {
-					if sc.marked(v) || !m.has(s.relType[rels[j]]) {
-						continue
-					}
-					sc.mark(v, d)
-					if v == stop {
-						return nil
-					}
-					next = append(next, v)
-				}
-			}
+		var err error
+		if frontier, _, err = s.layer(ctx, sc, nil, frontier, d, m); err != nil {
+			return err
 		}
-		frontier, next = next, frontier
 	}
 	return nil
 }
@@ -381,7 +362,8 @@ func (s *Store) listLen(frontier []int32) int {
 }
 
 // layer marks in sc, with distance d, the unmarked neighbours of frontier
-// along m and returns them, and whether any is marked in other.
+// along m, either way, and returns them, and whether any is marked in other
+// (if other is not nil).
 func (s *Store) layer(ctx context.Context, sc, other *labels, frontier []int32, d int32, m typeMask) ([]int32, bool, error) {
 	var next []int32
 	met := false
@@ -401,7 +383,7 @@ func (s *Store) layer(ctx context.Context, sc, other *labels, frontier []int32, 
 				}
 				sc.mark(v, d)
 				next = append(next, v)
-				met = met || other.marked(v)
+				met = met || other != nil && other.marked(v)
 			}
 		}
 	}
@@ -495,7 +477,7 @@ func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, er
 	}
 	dist := sc.back()
 	dist.reset()
-	if err := s.distances(ctx, dist, t, -1, q.MaxHops-1, m); err != nil {
+	if err := s.distances(ctx, dist, t, q.MaxHops-1, m); err != nil {
 		return nil, err
 	}
 	w := &pathWalk{ctx: ctx, s: s, sc: dist, m: m, to: t, n: n}

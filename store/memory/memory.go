@@ -6,8 +6,8 @@
 // relationships live in slices sorted by ID, so that a node or relationship
 // is an int32 index and comparing indexes compares IDs; adjacency is kept in
 // compressed (CSR) lists of relationship indexes; maps are used only to turn
-// IDs into indexes. Queries that walk the graph borrow per-goroutine scratch
-// space (see scratch.go) instead of allocating per-node state.
+// IDs into indexes. Queries that walk the graph borrow scratch space from a
+// bounded set (see scratch.go) instead of allocating per-node state.
 //
 // Where the Store contract leaves room, the choices are documented on each
 // method; the Neo4j store makes the same ones and the conformance suite in
@@ -269,7 +269,7 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 	return st, nil
 }
 
-// Ping always succeeds: memory is always there.
+// Ping succeeds unless ctx is done: memory is always there.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
 // window returns the bounds of page p within a list of n items. A negative
@@ -284,16 +284,17 @@ func window(n int, p pg.Page) (lo, hi int) {
 	return lo, hi
 }
 
-// typeMask is a set of relationship types, by index into Store.types.
+// typeMask is a set of relationship types, by index into Store.types; the
+// vocabulary has fewer than 32.
 type typeMask uint32
 
 func (m typeMask) has(t uint8) bool { return m&(1<<t) != 0 }
 
-// mask returns the set of the given types; unknown types are left out.
-// With no types it returns all.
-func (s *Store) mask(types []pg.RelType, all typeMask) typeMask {
+// mask returns the set of the given types, unknown ones left out, or
+// dflt when none are given.
+func (s *Store) mask(types []pg.RelType, dflt typeMask) typeMask {
 	if len(types) == 0 {
-		return all
+		return dflt
 	}
 	var m typeMask
 	for _, t := range types {
