@@ -55,7 +55,9 @@ func Fixture() []dataset.File {
 type Opener func(t *testing.T, files []dataset.File) pg.Store
 
 // Run runs the suite against the stores that open makes: one for the
-// fixture, shared by the read-only subtests, and one for the seed dataset.
+// fixture, shared by the read-only subtests, then one for the seed dataset.
+// Subtests run one after another and the fixture's store is done with
+// before the seed's is opened, so open may wipe and reuse one database.
 func Run(t *testing.T, open Opener) {
 	st := open(t, Fixture())
 	for _, c := range []struct {
