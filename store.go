@@ -8,8 +8,14 @@ import "context"
 // so every list has a defined, deterministic order.
 //
 // Methods validate nothing that the API already bounds (depths, page sizes);
-// they return [ErrNotFound] for an unknown ID where one is required, and an
-// error wrapping [ErrUnavailable] when the backing database cannot be reached.
+// they return [ErrNotFound] for an unknown ID where one is required (a
+// neighbourhood centre, a path endpoint, a timeline entity), and an error
+// wrapping [ErrUnavailable] when the backing database cannot be reached. An
+// unknown ID elsewhere — in a batch lookup, a relationship query or a list
+// filter — finds nothing rather than failing.
+//
+// Strings order by code point. What a method returns is shared: callers
+// must not change it.
 type Store interface {
 	// Entities returns the entities with the given IDs, in the order asked,
 	// with nil where an ID is unknown. It is the batch call behind lookups.
@@ -57,7 +63,9 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
-// Page selects a slice of an ordered list. Cursors are offsets.
+// Page selects a slice of an ordered list; cursors are offsets. A Limit of
+// 0 or less selects nothing, so a query can ask for a total alone; a
+// negative Offset counts as 0.
 type Page struct {
 	Offset int
 	Limit  int
@@ -143,8 +151,10 @@ type NeighborhoodQuery struct {
 }
 
 // Subgraph is a set of entities and the relationships among them, the shape
-// that visualization tools draw. Nodes are ordered by depth, then ID; edges
-// by ID.
+// that visualization tools draw. Nodes are ordered by depth, then ID. Edges
+// are every relationship of a followed type between two kept nodes,
+// whichever way it points (the direction only steers the walk), self-loops
+// included, ordered by ID.
 type Subgraph struct {
 	Nodes     []SubgraphNode
 	Edges     []Relationship
@@ -177,7 +187,9 @@ type Path struct {
 
 // TimelineQuery asks for dated events. Without Entity it covers the whole
 // graph; with it, the entity's own date when it is a policy, its dated
-// relationships, and the policies it is related to.
+// relationships of Types, and the policies joined to it by any traversable
+// relationship (whatever Types says). PolicyTypes filters policy events
+// only. A Limit of 0 or less means no limit.
 type TimelineQuery struct {
 	Entity      string
 	From, To    Date      // inclusive; empty: open
