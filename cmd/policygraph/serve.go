@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -141,7 +142,11 @@ func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bo
 	logger.Info("store", "kind", "memory", "seed", seed, "files", files,
 		"sources", len(ds.Sources), "entities", len(ds.Entities), "relationships", len(ds.Relationships),
 		"took", time.Since(start).Round(time.Millisecond))
-	return memory.New(ds), func() {}, nil
+	store := memory.New(ds)
+	// Decoding a large dataset leaves gigabytes of garbage; hand it back to
+	// the OS now rather than keep it resident while serving.
+	debug.FreeOSMemory()
+	return store, func() {}, nil
 }
 
 // setFromEnv sets every flag whose POLICYGRAPH_ variable is set; a list
