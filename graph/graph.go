@@ -59,7 +59,7 @@ func DefaultConfig() Config {
 		MaxNeighborhoodLimit: 1000,
 		MaxHops:              6,
 		Timeout:              10 * time.Second,
-		BatchWait:            5 * time.Millisecond,
+		BatchWait:            time.Millisecond,
 	}
 }
 

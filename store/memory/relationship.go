@@ -84,16 +84,14 @@ func (s *Store) relationship(r int32) pg.Relationship {
 	return rel
 }
 
-// when is relationship r's Relationship.When.
+// when is relationship r's Relationship.When, asked of the domain type so
+// that the rule lives in one place.
 func (s *Store) when(r int32) pg.Date {
 	m := s.relData[r].more
-	switch {
-	case m == nil:
+	if m == nil {
 		return ""
-	case m.date != "":
-		return m.date
 	}
-	return m.start
+	return (&pg.Relationship{Date: m.date, Start: m.start, End: m.end}).When()
 }
 
 // relIndex finds a relationship by ID, by binary search over the sorted

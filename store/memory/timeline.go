@@ -57,7 +57,7 @@ func (s *Store) timelineEvents() []event {
 
 // Timeline returns dated events in timeline order: by the floor of their
 // date, policies before relationships on the same floor, then by ID. An
-// event's date is its record's When() (date, else start).
+// event's date is its record's When().
 //
 // Relationship events are the dated relationships of q.Types (every
 // traversable type when empty; asked non-traversable types are honoured)

@@ -58,8 +58,15 @@ MATCH (n:%s {id: id}) WHERE n.createdBy <> $load
 CREATE (b:_Backup) SET b = properties(n)
 SET b._load = $load, b._target = id, b._kind = $kind`
 
+// backupRels binds both ends before the relationship, so that Neo4j checks
+// for it from the end with fewer relationships (hubs have millions), and
+// skips rows with an end this load created: such a relationship cannot
+// predate the load.
 const backupRels = `UNWIND $rows AS row
-MATCH (:%s {id: row.from})-[r:%s {id: row.id}]->(:%s {id: row.to}) WHERE r.createdBy <> $load
+MATCH (a:%[1]s {id: row.from}) WHERE coalesce(a.createdBy, '') <> $load
+MATCH (c:%[2]s {id: row.to}) WHERE coalesce(c.createdBy, '') <> $load
+WITH row, a, c
+MATCH (a)-[r:%[3]s {id: row.id}]->(c) WHERE r.createdBy <> $load
   AND NOT EXISTS { MATCH (:_Backup {_load: $load, _target: row.id}) }
 CREATE (b:_Backup) SET b = properties(r)
 SET b._load = $load, b._target = row.id, b._kind = 'rel', b._type = $type, b._from = row.from, b._to = row.to`
@@ -98,7 +105,7 @@ func (l *stagedLoad) backup(ctx context.Context, tx runner, b pg.Batch) error {
 			continue
 		}
 		from, to := endpointLabels(spec)
-		cypher := fmt.Sprintf(backupRels, from, spec.Type, to)
+		cypher := fmt.Sprintf(backupRels, from, to, spec.Type)
 		if err := run(cypher, map[string]any{"rows": rows, "type": string(spec.Type)}); err != nil {
 			return fmt.Errorf("back up %s relationships: %w", spec.Type, err)
 		}

@@ -145,8 +145,13 @@ func (s *Store) writeBatch(ctx context.Context, tx runner, loadID string, b pg.B
 			continue
 		}
 		from, to := endpointLabels(spec)
+		// Both ends bound first: Neo4j then looks from the end with fewer
+		// relationships rather than walk a hub's.
 		have, err := s.existing(ctx, tx, fmt.Sprintf(`UNWIND $rows AS row
-MATCH (:%s {id: row.from})-[r:%s {id: row.id}]->(:%s {id: row.to}) RETURN row.id AS id`, from, spec.Type, to),
+MATCH (a:%s {id: row.from})
+MATCH (c:%s {id: row.to})
+WITH row, a, c
+MATCH (a)-[r:%s {id: row.id}]->(c) RETURN row.id AS id`, from, to, spec.Type),
 			map[string]any{"rows": rows})
 		if err != nil {
 			return c, fmt.Errorf("look up %s relationships: %w", spec.Type, err)
