@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/policygraph/policygraph"
@@ -106,7 +107,19 @@ func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops *int,
 	if q.Types, err = edgeTypes(types); err != nil {
 		return q, err
 	}
-	return q, r.mustExist(ctx, from, to)
+	return q, nil
+}
+
+// notFound turns a store's ErrNotFound for a path's ends into the error
+// that names the unknown ID; the lookup runs only on that error path, so a
+// path costs one round trip.
+func (r *Resolver) notFound(ctx context.Context, err error, ids ...string) error {
+	if errors.Is(err, policygraph.ErrNotFound) {
+		if e := r.mustExist(ctx, ids...); e != nil {
+			return e
+		}
+	}
+	return err
 }
 
 // path converts a path of the store.

@@ -179,7 +179,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	}
 	path, err := r.store.ShortestPath(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("store.ShortestPath: %w", err)
+		return nil, r.notFound(ctx, fmt.Errorf("store.ShortestPath: %w", err), from, to)
 	}
 	if path == nil {
 		return nil, nil
@@ -198,7 +198,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	}
 	ps, err := r.store.Paths(ctx, q, n)
 	if err != nil {
-		return nil, fmt.Errorf("store.Paths: %w", err)
+		return nil, r.notFound(ctx, fmt.Errorf("store.Paths: %w", err), from, to)
 	}
 	out := make([]model.Path, len(ps))
 	for i, p := range ps {
