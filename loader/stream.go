@@ -98,40 +98,28 @@ type batch struct {
 	at map[string]int // ID → index in its slice
 }
 
-func (b *batch) index(id string) (int, bool) {
-	if b.at == nil {
-		b.at = map[string]int{}
-	}
-	i, ok := b.at[id]
-	return i, ok
-}
-
 func (b *batch) addSource(s *pg.Source) {
-	if i, ok := b.index("s:" + s.ID); ok {
-		m := dataset.MergeSource(*b.Sources[i], *s)
-		b.Sources[i] = &m
-		return
-	}
-	b.at["s:"+s.ID] = len(b.Sources)
-	b.Sources = append(b.Sources, s)
+	add(b, "s:"+s.ID, &b.Sources, s, dataset.MergeSource)
 }
 
 func (b *batch) addEntity(e *pg.Entity) {
-	if i, ok := b.index("e:" + e.ID); ok {
-		m := dataset.MergeEntity(*b.Entities[i], *e)
-		b.Entities[i] = &m
-		return
-	}
-	b.at["e:"+e.ID] = len(b.Entities)
-	b.Entities = append(b.Entities, e)
+	add(b, "e:"+e.ID, &b.Entities, e, dataset.MergeEntity)
 }
 
 func (b *batch) addRelationship(r *pg.Relationship) {
-	if i, ok := b.index("r:" + r.ID); ok {
-		m := dataset.MergeRelationship(*b.Relationships[i], *r)
-		b.Relationships[i] = &m
+	add(b, "r:"+r.ID, &b.Relationships, r, dataset.MergeRelationship)
+}
+
+// add appends v to list, or merges it into the record of the same key.
+func add[T any](b *batch, key string, list *[]*T, v *T, merge func(old, new T) T) {
+	if b.at == nil {
+		b.at = map[string]int{}
+	}
+	if i, ok := b.at[key]; ok {
+		m := merge(*(*list)[i], *v)
+		(*list)[i] = &m
 		return
 	}
-	b.at["r:"+r.ID] = len(b.Relationships)
-	b.Relationships = append(b.Relationships, r)
+	b.at[key] = len(*list)
+	*list = append(*list, v)
 }
