@@ -32,7 +32,7 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 		// A driver may report the deadline in an error of its own (after
 		// retries, say) that does not wrap ctx.Err(): the request's
 		// context tells the truth.
-		code, msg, level = apierror.Unavailable, "the request timed out", slog.LevelWarn
+		code, msg, level = apierror.Timeout, "the request timed out: ask for less (a smaller depth, limit or first) or raise the server's --timeout", slog.LevelWarn
 	case errors.Is(err, context.Canceled):
 		code, msg, level = apierror.Unavailable, "the request was canceled", slog.LevelInfo
 	case errors.Is(err, policygraph.ErrNotFound):
@@ -42,6 +42,15 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	out := &gqlerror.Error{Message: msg, Path: gqlErr.Path, Locations: gqlErr.Locations}
 	out.Extensions = map[string]any{"code": code}
 	return out
+}
+
+// timedOut is the error of a request whose deadline passed before its
+// operation ran.
+func timedOut(ctx context.Context) *gqlerror.Error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return apierror.New(apierror.Timeout, "the request timed out before it ran")
+	}
+	return apierror.New(apierror.Unavailable, "the request was canceled")
 }
 
 // recoverPanic logs a resolver's panic with its stack and reports an

@@ -97,7 +97,7 @@ func TestErrorCodes(t *testing.T) {
 	}
 }
 
-// A store that outlives the request's deadline yields UNAVAILABLE, not a
+// A store that outlives the request's deadline yields TIMEOUT, not a
 // hung request.
 func TestTimeout(t *testing.T) {
 	// Like the Neo4j driver after its retries, the store's error does not
@@ -109,8 +109,8 @@ func TestTimeout(t *testing.T) {
 	h := newHandler(graph.Config{Timeout: 50 * time.Millisecond}, slow)
 	start := time.Now()
 	resp := do(t, h, `{ entity(id: "country/mexico") { id } }`, nil)
-	if resp.code() != "UNAVAILABLE" || !strings.Contains(resp.Errors[0].Message, "timed out") {
-		t.Errorf("got %s, want UNAVAILABLE, timed out", resp.raw)
+	if resp.code() != "TIMEOUT" || !strings.Contains(resp.Errors[0].Message, "timed out") {
+		t.Errorf("got %s, want TIMEOUT, timed out", resp.raw)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s", d)

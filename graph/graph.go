@@ -86,6 +86,14 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Bounds on a query document, checked before it is validated: ample for
+// analyst queries and tools' introspection (a few hundred fields), far
+// below what makes validation slow.
+const (
+	maxTokens = 10000
+	maxFields = 2000
+)
+
 // Handler serves GraphQL over HTTP, GET and POST, with introspection on.
 type Handler struct {
 	cfg    Config
@@ -107,6 +115,8 @@ func NewHandler(cfg Config, store policygraph.Store, logger *slog.Logger) *Handl
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(maxTokens)
+	srv.Use(documentLimit{maxTokens: maxTokens, maxFields: maxFields})
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))

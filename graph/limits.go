@@ -6,12 +6,89 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/generated"
 )
+
+// documentLimit refuses a document whose parsing, validation or walking
+// could cost more than a query may, before gqlgen parses and validates it:
+// validation's overlapping-fields check is quadratic in the fields of a
+// selection, and fragments that spread others twice grow exponentially
+// while the text stays small. It bounds the tokens of the text and the
+// fields that the operation expands to, counted with fragments memoised so
+// the count itself is linear in the text.
+type documentLimit struct{ maxTokens, maxFields int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = documentLimit{}
+
+func (documentLimit) ExtensionName() string                   { return "DocumentLimit" }
+func (documentLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (l documentLimit) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if ctx.Err() != nil {
+		return timedOut(ctx)
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
+	if err != nil {
+		if strings.Contains(err.Error(), "token limit") {
+			return apierror.New(apierror.DocumentLimitExceeded, "the query has more than %d tokens", l.maxTokens)
+		}
+		return nil // gqlgen reports the syntax error with its position
+	}
+	if n := expandedFields(doc, l.maxFields); n > l.maxFields {
+		return apierror.New(apierror.DocumentLimitExceeded,
+			"the query expands to more than %d fields (fragments counted each time they are spread)", l.maxFields)
+	}
+	return nil
+}
+
+// expandedFields counts the fields of every operation of doc with each
+// fragment spread counted as the fields it expands to. It stops counting
+// past limit, so a count cannot overflow.
+func expandedFields(doc *ast.QueryDocument, limit int) int {
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, f := range doc.Fragments {
+		frags[f.Name] = f
+	}
+	memo := map[string]int{}
+	var count func(set ast.SelectionSet) int
+	count = func(set ast.SelectionSet) int {
+		n := 0
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				n += 1 + count(sel.SelectionSet)
+			case *ast.InlineFragment:
+				n += count(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				v, ok := memo[sel.Name]
+				if !ok {
+					memo[sel.Name] = 0 // a cycle counts nothing; validation rejects it
+					if f := frags[sel.Name]; f != nil {
+						v = count(f.SelectionSet)
+					}
+					memo[sel.Name] = v
+				}
+				n += v
+			}
+			if n > limit {
+				return limit + 1
+			}
+		}
+		return n
+	}
+	total := 0
+	for _, op := range doc.Operations {
+		total = min(total+count(op.SelectionSet), limit+1)
+	}
+	return total
+}
 
 // depthLimit rejects an operation whose selections nest deeper than max,
 // before anything runs. Introspection fields are not counted: tools send a
@@ -29,15 +106,15 @@ func (d depthLimit) MutateOperationContext(_ context.Context, opCtx *graphql.Ope
 	if opCtx.Operation == nil {
 		return nil
 	}
-	if n := depth(opCtx.Operation.SelectionSet); n > d.max {
+	if n := depth(opCtx.Operation.SelectionSet, map[*ast.FragmentDefinition]int{}); n > d.max {
 		return apierror.New(apierror.DepthLimitExceeded, "operation has depth %d, which exceeds the limit of %d", n, d.max)
 	}
 	return nil
 }
 
-// depth is how deep a selection set nests. Validation has already ruled out
-// fragment cycles.
-func depth(set ast.SelectionSet) int {
+// depth is how deep a selection set nests, each fragment walked once.
+// Validation has already ruled out fragment cycles.
+func depth(set ast.SelectionSet, memo map[*ast.FragmentDefinition]int) int {
 	most := 0
 	for _, sel := range set {
 		n := 0
@@ -46,12 +123,17 @@ func depth(set ast.SelectionSet) int {
 			if strings.HasPrefix(sel.Name, "__") {
 				continue
 			}
-			n = 1 + depth(sel.SelectionSet)
+			n = 1 + depth(sel.SelectionSet, memo)
 		case *ast.InlineFragment:
-			n = depth(sel.SelectionSet)
+			n = depth(sel.SelectionSet, memo)
 		case *ast.FragmentSpread:
-			if sel.Definition != nil {
-				n = depth(sel.Definition.SelectionSet)
+			if def := sel.Definition; def != nil {
+				v, ok := memo[def]
+				if !ok {
+					v = depth(def.SelectionSet, memo)
+					memo[def] = v
+				}
+				n = v
 			}
 		}
 		most = max(most, n)
@@ -84,11 +166,13 @@ func setComplexity(c *generated.ComplexityRoot, cfg Config) {
 		return conn(child, first, after)
 	}
 	c.Query.Entities = func(child int, ids []string) int { return 1 + len(ids)*child }
-	c.Query.Neighborhood = func(child int, _ string, _ *int, _ []policygraph.RelType, _ *policygraph.Direction, limit *int) int {
-		return 1 + size(limit, 100)*child
+	// A neighbourhood walks up to limit entities per level; paths explore
+	// up to maxHops levels for each of the first paths.
+	c.Query.Neighborhood = func(child int, _ string, depth *int, _ []policygraph.RelType, _ *policygraph.Direction, limit *int) int {
+		return 1 + size(limit, 100)*min(max(orDefault(depth, 1), 1), cfg.MaxNeighborhoodDepth)*child
 	}
-	c.Query.Paths = func(child int, _, _ string, _ *int, _ []policygraph.RelType, first *int) int {
-		return 1 + size(first, 10)*child
+	c.Query.Paths = func(child int, _, _ string, maxHops *int, _ []policygraph.RelType, first *int) int {
+		return 1 + size(first, 10)*min(max(orDefault(maxHops, 3), 1), cfg.MaxHops)*child
 	}
 	c.Query.Timeline = func(child int, _ *string, _, _ *policygraph.Date, _ []policygraph.RelType, _ []string, first *int) int {
 		return 1 + size(first, 100)*child

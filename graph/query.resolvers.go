@@ -219,6 +219,11 @@ func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *poli
 	if q.Types, err = edgeTypes(types); err != nil {
 		return nil, err
 	}
+	if q.Limit == 0 {
+		// The store reads a zero limit as "no limit", which the API
+		// never offers: first: 0 asks for nothing, as on connections.
+		return []model.TimelineEvent{}, nil
+	}
 	evs, err := r.store.Timeline(ctx, q)
 	if err != nil {
 		return nil, notFound(fmt.Errorf("store.Timeline: %w", err), "entity %q not found", q.Entity)

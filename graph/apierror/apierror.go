@@ -18,6 +18,12 @@ const (
 	Unavailable        = "UNAVAILABLE"
 	Internal           = "INTERNAL"
 	DepthLimitExceeded = "DEPTH_LIMIT_EXCEEDED"
+	// DocumentLimitExceeded refuses a query text with too many tokens, or
+	// one that expands to too many fields, before it is validated.
+	DocumentLimitExceeded = "DOCUMENT_LIMIT_EXCEEDED"
+	// Timeout says the request ran past its time limit; trying the same
+	// query again will likely time out again, unlike UNAVAILABLE.
+	Timeout = "TIMEOUT"
 )
 
 // New returns an error whose message is shown to the client as is.
