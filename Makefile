@@ -23,6 +23,7 @@ test: fmt-check vet
 	scripts/notebook .venv/bin/python -m pytest -q tests/python
 	scripts/e2e
 	scripts/test
+	scripts/test-tls
 
 fmt-check:
 	@files="$$(git ls-files -- '*.go' | xargs -r gofmt -l)"; \

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"time"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
@@ -28,17 +30,75 @@ type Config struct {
 	Password string
 	// Database is the database queries run against, e.g. "neo4j".
 	Database string
+
+	// Pool tuning for real deployments; zero keeps the driver's default
+	// (100 connections, 1m acquisition timeout, 30s retry time).
+	// MaxPoolSize caps the connections per server.
+	MaxPoolSize int
+	// AcquireTimeout bounds the wait for a free pooled connection.
+	AcquireTimeout time.Duration
+	// MaxRetryTime bounds how long a transaction is retried on transient
+	// errors (leader switch, deadlock) before the error is returned.
+	MaxRetryTime time.Duration
+
+	// invalid records a malformed tuning variable; Connect reports it, so
+	// a typo fails at start instead of silently using a default.
+	invalid error
 }
 
 // ConfigFromEnv reads NEO4J_URI (default DefaultURI), NEO4J_USER (default
 // "neo4j"), NEO4J_PASSWORD (default empty: no auth) and NEO4J_DATABASE
-// (default "neo4j"). A variable that is set but empty counts as unset.
+// (default "neo4j"), plus the pool tuning NEO4J_MAX_POOL_SIZE (an
+// integer), NEO4J_ACQUIRE_TIMEOUT and NEO4J_MAX_RETRY_TIME (Go durations
+// such as 30s). A variable that is set but empty counts as unset. The
+// database is fixed per process: no GraphQL input reaches it.
 func ConfigFromEnv() Config {
-	return Config{
+	cfg := Config{
 		URI:      envOr("NEO4J_URI", DefaultURI),
 		User:     envOr("NEO4J_USER", "neo4j"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: envOr("NEO4J_DATABASE", "neo4j"),
+	}
+	var errs []error
+	if v := os.Getenv("NEO4J_MAX_POOL_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("NEO4J_MAX_POOL_SIZE=%q: want a positive integer", v))
+		}
+		cfg.MaxPoolSize = n
+	}
+	cfg.AcquireTimeout = envDuration("NEO4J_ACQUIRE_TIMEOUT", &errs)
+	cfg.MaxRetryTime = envDuration("NEO4J_MAX_RETRY_TIME", &errs)
+	cfg.invalid = errors.Join(errs...)
+	return cfg
+}
+
+// envDuration parses the positive Go duration in the variable name (zero
+// when unset), appending a clear error to errs when it is malformed.
+func envDuration(name string, errs *[]error) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		*errs = append(*errs, fmt.Errorf("%s=%q: want a positive duration such as 30s", name, v))
+		return 0
+	}
+	return d
+}
+
+// tune applies cfg's pool settings to the driver configuration; options
+// passed to Connect run after it and win.
+func (cfg Config) tune(c *config.Config) {
+	if cfg.MaxPoolSize > 0 {
+		c.MaxConnectionPoolSize = cfg.MaxPoolSize
+	}
+	if cfg.AcquireTimeout > 0 {
+		c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
+	}
+	if cfg.MaxRetryTime > 0 {
+		c.MaxTransactionRetryTime = cfg.MaxRetryTime
 	}
 }
 
@@ -50,10 +110,14 @@ func Connect(ctx context.Context, cfg Config, opts ...func(*config.Config)) (neo
 	if cfg.URI == "" {
 		return nil, errors.New("connect to neo4j: no URI configured (set NEO4J_URI)")
 	}
+	if cfg.invalid != nil {
+		return nil, fmt.Errorf("connect to neo4j: %w", cfg.invalid)
+	}
 	auth := neo4jdrv.NoAuth()
 	if cfg.Password != "" {
 		auth = neo4jdrv.BasicAuth(cfg.User, cfg.Password, "")
 	}
+	opts = append([]func(*config.Config){cfg.tune}, opts...)
 	driver, err := neo4jdrv.NewDriverWithContext(cfg.URI, auth, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.URI, err)

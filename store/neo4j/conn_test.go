@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,11 +44,46 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, name := range []string{"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"} {
+			for _, name := range []string{"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+				"NEO4J_MAX_POOL_SIZE", "NEO4J_ACQUIRE_TIMEOUT", "NEO4J_MAX_RETRY_TIME"} {
 				t.Setenv(name, tt.env[name])
 			}
 			if got := neo4j.ConfigFromEnv(); got != tt.want {
 				t.Errorf("ConfigFromEnv() = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigFromEnvPoolTuning(t *testing.T) {
+	t.Setenv("NEO4J_MAX_POOL_SIZE", "20")
+	t.Setenv("NEO4J_ACQUIRE_TIMEOUT", "5s")
+	t.Setenv("NEO4J_MAX_RETRY_TIME", "90s")
+	got := neo4j.ConfigFromEnv()
+	if got.MaxPoolSize != 20 || got.AcquireTimeout != 5*time.Second || got.MaxRetryTime != 90*time.Second {
+		t.Errorf("ConfigFromEnv() = %+v, want pool 20, acquire 5s, retry 90s", got)
+	}
+}
+
+// A malformed tuning variable must fail Connect with a message naming it,
+// before any network traffic, instead of silently falling back to a default.
+func TestConnectRejectsBadTuning(t *testing.T) {
+	tests := []struct{ name, value, want string }{
+		{"NEO4J_MAX_POOL_SIZE", "lots", `NEO4J_MAX_POOL_SIZE="lots": want a positive integer`},
+		{"NEO4J_MAX_POOL_SIZE", "0", `NEO4J_MAX_POOL_SIZE="0": want a positive integer`},
+		{"NEO4J_ACQUIRE_TIMEOUT", "5", `NEO4J_ACQUIRE_TIMEOUT="5": want a positive duration`},
+		{"NEO4J_MAX_RETRY_TIME", "-1s", `NEO4J_MAX_RETRY_TIME="-1s": want a positive duration`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			for _, name := range []string{"NEO4J_MAX_POOL_SIZE", "NEO4J_ACQUIRE_TIMEOUT", "NEO4J_MAX_RETRY_TIME"} {
+				t.Setenv(name, "")
+			}
+			t.Setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+			t.Setenv(tt.name, tt.value)
+			_, err := neo4j.Connect(t.Context(), neo4j.ConfigFromEnv())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Connect error = %v, want it to contain %q", err, tt.want)
 			}
 		})
 	}
