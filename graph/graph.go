@@ -133,6 +133,10 @@ func (h *Handler) Use(ext graphql.HandlerExtension) { h.srv.Use(ext) }
 // ServeHTTP runs one request under the configured timeout, with dataloaders
 // of its own so that nothing is cached across requests.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e := checkRequest(w, r); e != nil {
+		e.write(w)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.Timeout)
 	defer cancel()
 	ctx = withLoaders(ctx, newLoaders(h.store, h.cfg.BatchWait, h.logger))

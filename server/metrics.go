@@ -79,6 +79,12 @@ func (operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (o operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if !graphql.HasOperationContext(ctx) {
+		// Refused before an operation existed, such as a body that is
+		// not JSON.
+		o.m.gqlRequests.WithLabelValues("invalid_request", "error").Inc()
+		return resp
+	}
 	opCtx := graphql.GetOperationContext(ctx)
 	name := opCtx.OperationName // as the client asked, else as the document says
 	if name == "" && opCtx.Operation != nil {
