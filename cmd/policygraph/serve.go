@@ -120,9 +120,9 @@ func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bo
 		cfg := neo4j.ConfigFromEnv()
 		s, err := neo4j.Open(ctx, cfg)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open Neo4j at %s: %w", cfg.URI, err)
+			return nil, nil, fmt.Errorf("open Neo4j at %s: %w", cfg.RedactedURI(), err)
 		}
-		logger.Info("store", "kind", "neo4j", "uri", cfg.URI, "database", cfg.Database)
+		logger.Info("store", "kind", "neo4j", "uri", cfg.RedactedURI(), "database", cfg.Database)
 		return s, func() { s.Close(context.WithoutCancel(ctx)) }, nil
 	}
 

@@ -9,8 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -44,6 +46,21 @@ type Config struct {
 	// invalid records a malformed tuning variable; Connect reports it, so
 	// a typo fails at start instead of silently using a default.
 	invalid error
+}
+
+// RedactedURI is the URI as logs and errors may show it: a password
+// written into it (bolt://user:secret@host) is replaced by "xxxxx".
+func (c Config) RedactedURI() string { return RedactURI(c.URI) }
+
+// RedactURI hides the password of a URI; a URI that does not parse is
+// shown as its scheme alone, since it may hold one where the parser fails.
+func RedactURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		scheme, _, _ := strings.Cut(uri, "://")
+		return scheme + "://(unparsable URI)"
+	}
+	return u.Redacted()
 }
 
 // ConfigFromEnv reads NEO4J_URI (default DefaultURI), NEO4J_USER (default
@@ -120,12 +137,12 @@ func Connect(ctx context.Context, cfg Config, opts ...func(*config.Config)) (neo
 	opts = append([]func(*config.Config){cfg.tune}, opts...)
 	driver, err := neo4jdrv.NewDriverWithContext(cfg.URI, auth, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.URI, err)
+		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.RedactedURI(), err)
 	}
 	if err := driver.VerifyConnectivity(ctx); err != nil {
 		// ctx may be what failed; closing must not depend on it.
 		_ = driver.Close(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.URI, err)
+		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.RedactedURI(), err)
 	}
 	return driver, nil
 }

@@ -240,3 +240,23 @@ func TestBasicAuth(t *testing.T) {
 		})
 	}
 }
+
+// A password written into NEO4J_URI never reaches a log line or an error.
+func TestRedactURI(t *testing.T) {
+	for _, tt := range []struct{ uri, want string }{
+		{"bolt://127.0.0.1:7687", "bolt://127.0.0.1:7687"},
+		{"bolt://neo4j:s3cret@127.0.0.1:7687", "bolt://neo4j:xxxxx@127.0.0.1:7687"},
+		{"neo4j+s://reader@db.example:7687", "neo4j+s://reader@db.example:7687"},
+		{"bolt://neo4j:s3cret@[::1", "bolt://(unparsable URI)"},
+	} {
+		if got := neo4j.RedactURI(tt.uri); got != tt.want {
+			t.Errorf("RedactURI(%q) = %q, want %q", tt.uri, got, tt.want)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := neo4j.Connect(ctx, neo4j.Config{URI: "bolt://neo4j:s3cret@127.0.0.1:1", Database: "neo4j"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Connect to a closed port: %v", err)
+	}
+}
