@@ -116,7 +116,7 @@ func NewHandler(cfg Config, store policygraph.Store, logger *slog.Logger) *Handl
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(maxTokens)
-	srv.Use(documentLimit{maxTokens: maxTokens, maxFields: maxFields})
+	srv.Use(documentLimit{maxTokens: maxTokens, maxFields: maxFields, accepted: lru.New[struct{}](1000)})
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: cfg.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))

@@ -20,8 +20,12 @@ import (
 // selection, and fragments that spread others twice grow exponentially
 // while the text stays small. It bounds the tokens of the text and the
 // fields that the operation expands to, counted with fragments memoised so
-// the count itself is linear in the text.
-type documentLimit struct{ maxTokens, maxFields int }
+// the count itself is linear in the text. Accepted texts are remembered,
+// so a repeated query is not parsed twice (gqlgen caches its own parse).
+type documentLimit struct {
+	maxTokens, maxFields int
+	accepted             graphql.Cache[struct{}]
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -34,6 +38,9 @@ func (l documentLimit) MutateOperationParameters(ctx context.Context, p *graphql
 	if ctx.Err() != nil {
 		return timedOut(ctx)
 	}
+	if _, ok := l.accepted.Get(ctx, p.Query); ok {
+		return nil
+	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.maxTokens)
 	if err != nil {
 		if strings.Contains(err.Error(), "token limit") {
@@ -45,6 +52,7 @@ func (l documentLimit) MutateOperationParameters(ctx context.Context, p *graphql
 		return apierror.New(apierror.DocumentLimitExceeded,
 			"the query expands to more than %d fields (fragments counted each time they are spread)", l.maxFields)
 	}
+	l.accepted.Add(ctx, p.Query, struct{}{})
 	return nil
 }
 
