@@ -147,9 +147,10 @@ func (s *Store) ListEntities(ctx context.Context, f pg.EntityFilter, p pg.Page) 
 	var q string
 	if len(where) == 0 && match == "MATCH (n:"+label+")" {
 		// A whole label: the count store answers the total, and the page
-		// is a top-k, not a sort of every entity.
+		// is read in the order of the label's name index, not sorted.
 		q = fmt.Sprintf(`CALL () { MATCH (n:%[1]s) RETURN count(n) AS total }
-CALL () { MATCH (n:%[1]s) WITH n ORDER BY n.name, n.id SKIP $offset LIMIT $limit RETURN collect(n {.*}) AS page }
+CALL () { MATCH (n:%[1]s) WHERE n.name IS NOT NULL
+  WITH n ORDER BY n.name, n.id SKIP $offset LIMIT $limit RETURN collect(n {.*}) AS page }
 RETURN total, page`, label)
 	} else {
 		cond := ""
@@ -373,7 +374,7 @@ func arrow(types string, d pg.Direction) string {
 // lowest new IDs that still fit under the limit, walks on from the entities
 // that are not hubs, and the edges are found from the kept entities that
 // are not hubs (between two hubs, by an expand-into that costs the lesser
-// degree of one type), so no step costs a hub's degree.
+// degree of one type), so no step but the first costs a hub's degree.
 func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
 	types := typePattern(q.Types)
 	if types == "" || q.Depth < 1 {
@@ -402,7 +403,7 @@ WITH c, kept, depths, truncated,
   CASE WHEN truncated THEN [] ELSE [x IN layer WHERE %s <= $hub] END AS frontier
 `, arrow(types, q.Direction), d, degree("x"))
 	}
-	fmt.Fprintf(&b, `WITH c, kept, depths, truncated, [x IN kept WHERE x <> c AND %[2]s > $hub] AS hubs
+	fmt.Fprintf(&b, `WITH c, kept, depths, truncated, [x IN kept WHERE %[2]s > $hub] AS hubs
 CALL (kept, hubs) {
   CALL (kept, hubs) {
     UNWIND kept AS a
@@ -539,64 +540,101 @@ OPTIONAL MATCH (b:Entity {id: $to})
 	return out, nil
 }
 
-// Timeline gathers dated relationships and policies in Cypher and orders
-// them in Go by the contract's rule.
+// Timeline gathers, orders and limits the dated relationships and policies
+// in one statement, in the contract's order (dateSort is the floor of the
+// date). An entity's timeline starts from its ID; the whole graph's reads
+// the dated relationships of each type and the policy date index.
 func (s *Store) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, error) {
-	types := typePattern(q.Types)
-	params := map[string]any{"id": q.Entity, "from": nil, "to": nil, "ptypes": nilIfEmpty(q.PolicyTypes)}
-	if q.From != "" {
-		params["from"] = q.From.Floor()
+	types := timelineTypes(q.Types)
+	params := map[string]any{"id": q.Entity, "limit": math.MaxInt32}
+	if q.Limit > 0 {
+		params["limit"] = q.Limit
 	}
-	if q.To != "" {
-		params["to"] = q.To.Ceil()
+	inRange := func(x string) string {
+		c := x + ".dateSort IS NOT NULL"
+		if q.From != "" {
+			c += " AND " + x + ".dateSort >= $from"
+			params["from"] = q.From.Floor()
+		}
+		if q.To != "" {
+			c += " AND " + x + ".dateSort <= $to"
+			params["to"] = q.To.Ceil()
+		}
+		return c
 	}
-	inRange := "x.dateSort IS NOT NULL AND ($from IS NULL OR x.dateSort >= $from) AND ($to IS NULL OR x.dateSort <= $to)"
-	relProj := fmt.Sprintf(relProjection, "x")
-	all := typePattern(nil)
-	relQ := `MATCH (:Entity)-[x:` + types + `]->(:Entity) WHERE ` + inRange + ` RETURN x ` + relProj + ` AS x`
-	policyQ := `MATCH (x:Policy) WHERE ` + inRange + ` AND ($ptypes IS NULL OR x.type IN $ptypes) RETURN x {.*} AS x`
-	if q.Entity != "" {
-		found, err := s.Entities(ctx, []string{q.Entity})
-		if err != nil {
-			return nil, err
+	policyCond := func(x string) string {
+		c := inRange(x)
+		if len(q.PolicyTypes) > 0 {
+			c += " AND " + x + ".type IN $ptypes"
+			params["ptypes"] = q.PolicyTypes
 		}
-		if found[0] == nil {
-			return nil, fmt.Errorf("timeline of %q: %w", q.Entity, pg.ErrNotFound)
+		return c
+	}
+	rel := "x " + fmt.Sprintf(relProjection, "x") + " AS m, 1 AS k, x.id AS id, x.dateSort AS d"
+	policy := "x {.*} AS m, 0 AS k, x.id AS id, x.dateSort AS d"
+	var branches []string
+	head, scope, found := "", "()", "true"
+	if q.Entity == "" {
+		if types != "" {
+			branches = append(branches, "MATCH (:Entity)-[x:"+types+"]->(:Entity) WHERE "+inRange("x")+" RETURN "+rel)
 		}
-		relQ = `MATCH (:Entity {id: $id})-[x:` + types + `]-(:Entity) WHERE ` + inRange +
-			` WITH DISTINCT x RETURN x ` + relProj + ` AS x`
+		branches = append(branches, "MATCH (x:Policy) WHERE "+policyCond("x")+" RETURN "+policy)
+	} else {
+		head, scope, found = "OPTIONAL MATCH (e:Entity {id: $id})\n", "(e)", "e IS NOT NULL"
+		if types != "" {
+			branches = append(branches, "MATCH (e)-[x:"+types+"]-(:Entity) WHERE "+inRange("x")+" RETURN DISTINCT "+rel)
+		}
 		// The entity itself when it is a policy, and the policies it is
 		// related to in any traversable way.
-		policyQ = `MATCH (e:Entity {id: $id})
-CALL (e) { MATCH (e)-[:` + all + `]-(x:Policy) RETURN x UNION MATCH (x:Policy) WHERE x = e RETURN x }
-WITH DISTINCT x WHERE ` + inRange + ` AND ($ptypes IS NULL OR x.type IN $ptypes) RETURN x {.*} AS x`
+		branches = append(branches,
+			"MATCH (e)-[:"+typePattern(nil)+"]-(x:Policy) WHERE "+policyCond("x")+" RETURN DISTINCT "+policy,
+			"WITH e AS x WHERE x:Policy AND "+policyCond("x")+" RETURN "+policy)
 	}
-	var events []pg.Event
-	if types != "" {
-		recs, err := s.read(ctx, relQ, params)
-		if err != nil {
-			return nil, fmt.Errorf("timeline: %w", err)
-		}
-		for _, rec := range recs {
-			v, _ := rec.Get("x")
-			r := decodeRelationship(v)
-			events = append(events, pg.Event{Date: r.When(), Relationship: r})
-		}
-	}
-	recs, err := s.read(ctx, policyQ, params)
+	// Aggregating inside the outer subquery keeps its one row when
+	// nothing is dated, so found tells an unknown entity apart.
+	stmt := head + "CALL " + scope + " {\n  CALL " + scope + " {\n    " + strings.Join(branches, "\n    UNION\n    ") + `
+  }
+  WITH m, k, id, d ORDER BY d, k, id LIMIT $limit
+  RETURN collect(m) AS events, collect(k) AS kinds
+}
+RETURN ` + found + " AS found, events, kinds"
+	recs, err := s.read(ctx, stmt, params)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	for _, rec := range recs {
-		v, _ := rec.Get("x")
-		p := decodeEntity(v)
-		events = append(events, pg.Event{Date: p.When(), Policy: p})
+	if q.Entity != "" && (len(recs) == 0 || !recs[0].AsMap()["found"].(bool)) {
+		return nil, fmt.Errorf("timeline of %q: %w", q.Entity, pg.ErrNotFound)
 	}
-	slices.SortFunc(events, compareEvents)
-	if q.Limit > 0 && len(events) > q.Limit {
-		events = events[:q.Limit]
+	var events []pg.Event
+	for _, rec := range recs {
+		m := rec.AsMap()
+		kinds := m["kinds"].([]any)
+		for i, v := range m["events"].([]any) {
+			if kinds[i].(int64) == 0 {
+				p := decodeEntity(v)
+				events = append(events, pg.Event{Date: p.When(), Policy: p})
+			} else {
+				r := decodeRelationship(v)
+				events = append(events, pg.Event{Date: r.When(), Relationship: r})
+			}
+		}
 	}
 	return events, nil
+}
+
+// timelineTypes renders the relationship types a timeline includes: those
+// asked for, of any kind, or else every traversable type.
+func timelineTypes(types []pg.RelType) string {
+	if len(types) == 0 {
+		return typePattern(nil)
+	}
+	var ts []string
+	for _, t := range types {
+		if _, ok := pg.Spec(t); ok && !slices.Contains(ts, string(t)) {
+			ts = append(ts, string(t))
+		}
+	}
+	return strings.Join(ts, "|")
 }
 
 // compareEvents orders events by date floor, policies first, then ID.

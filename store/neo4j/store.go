@@ -21,6 +21,8 @@ type Store struct {
 	db     string
 	owned  bool         // Close closes the driver
 	trips  atomic.Int64 // Cypher round trips, for tests and metrics
+	// observe, when set, sees every read statement before it is sent.
+	observe func(ctx context.Context, cypher string, params map[string]any)
 }
 
 var _ pg.LoadTarget = (*Store)(nil)
@@ -53,6 +55,13 @@ func (s *Store) Close(ctx context.Context) error {
 // bound the cost of a request.
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
+// ObserveReads makes f see every read statement and its parameters before
+// it is sent, for tracing and for tests that read query plans. Call it
+// before the store is shared.
+func (s *Store) ObserveReads(f func(ctx context.Context, cypher string, params map[string]any)) {
+	s.observe = f
+}
+
 // Ping reports whether Neo4j answers.
 func (s *Store) Ping(ctx context.Context) error {
 	_, err := s.read(ctx, "RETURN 1", nil)
@@ -64,6 +73,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // that nobody waits for.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
 	s.trips.Add(1)
+	if s.observe != nil {
+		s.observe(ctx, cypher, params)
+	}
 	opts := []neo4jdrv.ExecuteQueryConfigurationOption{
 		neo4jdrv.ExecuteQueryWithDatabase(s.db),
 		neo4jdrv.ExecuteQueryWithReadersRouting(),
