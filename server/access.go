@@ -136,6 +136,7 @@ func clientKey(id auth.Identity, remoteAddr string) string {
 type limiter struct {
 	rate  rate.Limit
 	burst int
+	max   int // buckets kept at most
 	now   func() time.Time
 
 	mu        sync.Mutex
@@ -149,7 +150,7 @@ const (
 )
 
 func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: rate.Limit(perSecond), burst: burst, now: now, clients: map[string]*rate.Limiter{}}
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, max: maxClients, now: now, clients: map[string]*rate.Limiter{}}
 }
 
 // allow takes a token from key's bucket, or says how long until one is
@@ -157,11 +158,15 @@ func newLimiter(perSecond float64, burst int, now func() time.Time) *limiter {
 func (l *limiter) allow(key string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
-	if now.Sub(l.lastSweep) >= sweepInterval || len(l.clients) >= maxClients {
-		l.sweep(now)
+	if now.Sub(l.lastSweep) >= sweepInterval {
+		l.dropFull(now)
 	}
 	b := l.clients[key]
 	if b == nil {
+		if len(l.clients) >= l.max {
+			l.dropFull(now)
+			l.trim()
+		}
 		b = rate.NewLimiter(l.rate, l.burst)
 		l.clients[key] = b
 	}
@@ -178,22 +183,23 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
-// sweep drops full buckets, then, if still at the cap, arbitrary ones
-// down to 99% of it, so that under a flood of new addresses one sweep
-// serves the next thousand of them. A dropped client starts again with a
-// full bucket, the price of bounded memory.
-func (l *limiter) sweep(now time.Time) {
+// dropFull drops the buckets that have filled up again: a new one would be
+// the same.
+func (l *limiter) dropFull(now time.Time) {
 	l.lastSweep = now
 	for k, b := range l.clients {
 		if b.TokensAt(now) >= float64(l.burst) {
 			delete(l.clients, k)
 		}
 	}
-	if len(l.clients) < maxClients {
-		return
-	}
+}
+
+// trim drops arbitrary buckets down to 99% of the cap, so that under a
+// flood of new addresses one pass serves the next 1% of them. A dropped
+// client starts again with a full bucket, the price of bounded memory.
+func (l *limiter) trim() {
 	for k := range l.clients {
-		if len(l.clients) <= maxClients-maxClients/100 {
+		if len(l.clients) <= l.max-l.max/100 {
 			break
 		}
 		delete(l.clients, k)

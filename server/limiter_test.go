@@ -41,10 +41,15 @@ func TestLimiterRefillAndSweep(t *testing.T) {
 func TestLimiterCap(t *testing.T) {
 	now := time.Unix(1_000_000, 0)
 	l := newLimiter(0.001, 1, func() time.Time { return now }) // never refills within the test
-	for i := range maxClients + 10 {
+	l.max = 1000
+	for i := range 5000 {
 		l.allow(fmt.Sprint("ip:", i))
+		if len(l.clients) > l.max {
+			t.Fatalf("%d buckets after %d clients, want at most %d", len(l.clients), i+1, l.max)
+		}
 	}
-	if len(l.clients) > maxClients {
-		t.Errorf("%d buckets, want at most %d", len(l.clients), maxClients)
+	// The newest client keeps its bucket: it is refused, not reset.
+	if ok, _ := l.allow("ip:4999"); ok {
+		t.Error("the last client got a fresh bucket")
 	}
 }

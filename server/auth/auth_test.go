@@ -132,6 +132,17 @@ func sign(t *testing.T, m jwt.SigningMethod, kid string, key any, claims jwt.Map
 	return s
 }
 
+func signCrit(t *testing.T, secret []byte) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims(nil))
+	tok.Header["crit"] = []string{"exp"}
+	s, err := tok.SignedString(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 var now = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 
 func claims(over map[string]any) jwt.MapClaims {
@@ -212,6 +223,7 @@ func TestJWT(t *testing.T) {
 		{"HS384", sign(t, jwt.SigningMethodHS384, "", k.secret, claims(nil)), auth.ErrInvalid},
 		{"alg none", sign(t, jwt.SigningMethodNone, "", jwt.UnsafeAllowNoneSignatureType, claims(nil)), auth.ErrInvalid},
 		{"garbage", "not.a.jwt", auth.ErrInvalid},
+		{"critical extension", signCrit(t, k.secret), auth.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			id, err := v.Verify(context.Background(), tc.token)

@@ -127,6 +127,11 @@ func (j *JWT) Verify(_ context.Context, token string) (Identity, error) {
 // the public keys of the algorithm's type, narrowed to the token's kid
 // when it has one.
 func (j *JWT) key(t *jwt.Token) (any, error) {
+	if _, ok := t.Header["crit"]; ok {
+		// RFC 7515 4.1.11: extensions marked critical that the verifier
+		// does not understand (here: any) make the token invalid.
+		return nil, errors.New("the token has critical header extensions")
+	}
 	alg, _ := t.Header["alg"].(string)
 	if alg == "HS256" {
 		if len(j.cfg.Secret) == 0 {
