@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -111,9 +112,7 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 		fmt.Fprintln(stderr, "policygraph serve:", err)
 		return 2
 	}
-	if verifier != nil {
-		cfg.Auth = verifier
-	}
+	cfg.Auth = verifier
 	if err := cfg.CheckExposure(ctx); err != nil {
 		if errors.Is(err, server.ErrPublicWithoutAuth) {
 			fmt.Fprintf(stderr, "policygraph serve: refusing to serve %s without authentication: it is not a loopback address (no host, 0.0.0.0 or [::] is every interface), so anyone who reaches the port would read the graph.\n"+
@@ -126,8 +125,12 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 	if cfg.Auth == nil && cfg.InsecurePublic {
 		logger.Warn("serving without authentication (--insecure-public): anyone who reaches the port reads the graph", "addr", cfg.Addr)
 	}
+	burst := cfg.RateBurst
+	if cfg.RateLimit > 0 && burst == 0 {
+		burst = int(math.Ceil(cfg.RateLimit)) // the server's default
+	}
 	logger.Info("access", "auth", desc, "public_metrics", cfg.PublicMetrics,
-		"rate_limit", cfg.RateLimit, "rate_burst", cfg.RateBurst)
+		"rate_limit", cfg.RateLimit, "rate_burst", burst)
 
 	store, closeStore, err := openStore(ctx, logger, files, !*noSeed)
 	if err != nil {
