@@ -102,7 +102,7 @@ type keys struct {
 	other  *rsa.PrivateKey // a key the server does not know
 }
 
-func newKeys(t *testing.T) keys {
+func newKeys(t testing.TB) keys {
 	t.Helper()
 	r, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -119,7 +119,7 @@ func newKeys(t *testing.T) keys {
 	return keys{secret: []byte(strings.Repeat("s3cret-", 6)), rsa: r, ec: e, other: o}
 }
 
-func sign(t *testing.T, m jwt.SigningMethod, kid string, key any, claims jwt.MapClaims) string {
+func sign(t testing.TB, m jwt.SigningMethod, kid string, key any, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(m, claims)
 	if kid != "" {
