@@ -71,7 +71,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Identity, error) {
 // (missing, malformed, invalid, expired); the detail is in the access log.
 func writeUnauthenticated(w http.ResponseWriter, err error) {
 	challenge := `Bearer realm="policygraph"`
-	msg := "authentication required: send Authorization: Bearer <API key or JWT>"
+	msg := "authentication required: send the header Authorization: Bearer followed by an API key or a JWT"
 	switch {
 	case errors.Is(err, auth.ErrNoToken):
 	case errors.Is(err, auth.ErrMalformed):

@@ -28,7 +28,7 @@ var (
 	// ErrNoToken: the request has no Authorization header.
 	ErrNoToken = errors.New("the request has no bearer token")
 	// ErrMalformed: the Authorization header is not "Bearer <token>".
-	ErrMalformed = errors.New("the Authorization header must be \"Bearer <token>\"")
+	ErrMalformed = errors.New("the Authorization header must be Bearer followed by one token")
 	// ErrInvalid: the token is not one this server accepts.
 	ErrInvalid = errors.New("the bearer token is not valid")
 	// ErrExpired: the token was valid but is past its expiry (or before
