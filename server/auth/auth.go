@@ -7,6 +7,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -69,12 +70,12 @@ func Any(keys, jwt Verifier) Verifier {
 type anyVerifier struct{ keys, jwt Verifier }
 
 func (a anyVerifier) Verify(ctx context.Context, token string) (Identity, error) {
-	v := a.jwt
+	v, kind := a.jwt, "JWTs are"
 	if strings.HasPrefix(token, KeyPrefix) {
-		v = a.keys
+		v, kind = a.keys, "API keys are"
 	}
 	if v == nil {
-		return Identity{}, ErrInvalid
+		return Identity{}, fmt.Errorf("%w: %s not accepted here", ErrInvalid, kind)
 	}
 	return v.Verify(ctx, token)
 }
