@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/model"
@@ -113,6 +115,7 @@ func (r *Resolver) relConnection(ctx context.Context, id string, types []policyg
 	if err != nil {
 		return nil, err
 	}
+	prime(ctx, rp.Ends...) // the edges' nodes cost no second store call
 	return relEdges(id, p, rp.Relationships, rp.Total), nil
 }
 
@@ -192,4 +195,20 @@ func orDefault[T any](v *T, def T) T {
 		return def
 	}
 	return *v
+}
+
+// selectsOnlyID reports whether the field being resolved selects nothing
+// of its object but what the parent already knows (id, __typename), so
+// the object need not be fetched.
+func selectsOnlyID(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name != "id" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return true
 }
