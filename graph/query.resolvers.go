@@ -65,8 +65,11 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*policygra
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []policygraph.Kind, first *int, after *string) (*model.SearchConnection, error) {
-	if len(policygraph.Tokens(text)) == 0 {
+	switch n := len(policygraph.Tokens(text)); {
+	case n == 0:
 		return nil, apierror.BadInput("search text must have at least one letter or digit")
+	case n > policygraph.MaxSearchTokens:
+		return nil, apierror.BadInput("search text has %d words; at most %d are searched", n, policygraph.MaxSearchTokens)
 	}
 	p, err := r.page(first, after)
 	if err != nil {
