@@ -373,8 +373,9 @@ func arrow(types string, d pg.Direction) string {
 // Neighborhood walks breadth first in one statement: each level keeps the
 // lowest new IDs that still fit under the limit, walks on from the entities
 // that are not hubs, and the edges are found from the kept entities that
-// are not hubs (between two hubs, by an expand-into that costs the lesser
-// degree of one type), so no step but the first costs a hub's degree.
+// are not hubs; those between two hubs, from all hubs' outgoing or all
+// their incoming relationships, whichever are fewer. No step but the first
+// costs a hub's whole degree.
 func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
 	types := typePattern(q.Types)
 	if types == "" || q.Depth < 1 {
@@ -404,16 +405,25 @@ WITH c, kept, depths, truncated,
 `, arrow(types, q.Direction), d, degree("x"))
 	}
 	fmt.Fprintf(&b, `WITH c, kept, depths, truncated, [x IN kept WHERE %[2]s > $hub] AS hubs
-CALL (kept, hubs) {
-  CALL (kept, hubs) {
+CALL (hubs) {
+  UNWIND hubs AS x
+  RETURN sum(COUNT { (x)-[:%[1]s]->() }) AS hubOut, sum(COUNT { (x)<-[:%[1]s]-() }) AS hubIn
+}
+CALL (kept, hubs, hubOut, hubIn) {
+  CALL (kept, hubs, hubOut, hubIn) {
     UNWIND kept AS a
     WITH a WHERE NOT a IN hubs
     MATCH (a)-[r:%[1]s]-(b) WHERE b IN kept
     RETURN r
     UNION
     UNWIND hubs AS a
+    WITH a WHERE hubOut <= hubIn
+    MATCH (a)-[r:%[1]s]->(b) WHERE b IN hubs
+    RETURN r
+    UNION
     UNWIND hubs AS b
-    MATCH (a)-[r:%[1]s]->(b)
+    WITH b WHERE hubOut > hubIn
+    MATCH (a)-[r:%[1]s]->(b) WHERE a IN hubs
     RETURN r
   }
   WITH r ORDER BY r.id
