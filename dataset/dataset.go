@@ -22,6 +22,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/policygraph/policygraph"
 )
 
@@ -48,8 +50,8 @@ type Record struct {
 	Entity       *policygraph.Entity
 	Relationship *policygraph.Relationship
 
-	fields map[string]Position // YAML: where each field's value stands, by path ("evidence[1].quote")
-	line   []byte              // JSON Lines: the line, searched for a field's key on demand
+	node *yaml.Node // YAML: the record's mapping, searched for a field's value on demand
+	line []byte     // JSON Lines: the line, searched for a field's key on demand
 }
 
 // ID returns the ID of the record, derived for a relationship.
@@ -68,8 +70,10 @@ func (r *Record) ID() string {
 // At returns the position of the value of a field, or of the record when
 // the field's own is unknown.
 func (r *Record) At(field string) Position {
-	if p, ok := r.fields[field]; ok {
-		return p
+	if r.node != nil {
+		if n := yamlAt(r.node, field); n != nil {
+			return Position{File: r.Pos.File, Line: n.Line, Column: n.Column}
+		}
 	}
 	if r.line != nil && !strings.ContainsAny(field, ".[") {
 		if c := column(r.line, field); c > 0 {
@@ -125,7 +129,11 @@ func Open(file File) (Reader, error) {
 	switch strings.ToLower(filepath.Ext(file.Name)) {
 	case ".yaml", ".yml":
 		defer f.Close()
-		return newYAMLReader(file.Name, f)
+		r, err := newYAMLReader(file.Name, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file.Name, err)
+		}
+		return r, nil
 	case ".jsonl", ".ndjson":
 		return newJSONLReader(file.Name, f), nil
 	}
