@@ -1,10 +1,10 @@
 package dataset
 
 import (
-	"cmp"
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -24,26 +24,53 @@ type jsonFault struct {
 // string byte that is not UTF-8 and an escaped UTF-16 surrogate without its
 // pair (each would become U+FFFD). It returns the first found, or nil.
 //
-// It walks the bytes once and allocates only for keys with escapes, so it
-// costs little next to the decoding. It never panics on malformed input:
-// what it cannot parse it leaves to the decoder's error.
+// It walks the bytes once and allocates little (keys with escapes, the
+// path of a fault), so it costs little next to the decoding. It never
+// panics, whatever the input: what it cannot parse it leaves to the
+// decoder's error.
 func checkJSON(text []byte) *jsonFault {
 	s := jsonScanner{b: text}
-	s.value("")
+	s.value()
 	return s.fault
 }
 
 type jsonScanner struct {
 	b     []byte
 	i     int
-	depth int // of objects: 1 the line's, whose key names the record's kind
+	path  []pathElem // of the value being scanned, from the line's object
 	fault *jsonFault
 }
 
-func (s *jsonScanner) fail(off int, path, format string, args ...any) {
-	if s.fault == nil {
-		s.fault = &jsonFault{off: off, path: path, reason: fmt.Sprintf(format, args...)}
+// pathElem is a key (index -1) or an index of the path to a value.
+type pathElem struct {
+	key   []byte
+	index int
+}
+
+// fail records the first fault, naming the field by its path. The line's
+// own key names the record's kind, not a field, and is left out unless it
+// is the whole path.
+func (s *jsonScanner) fail(off int, format string, args ...any) {
+	if s.fault != nil {
+		return
 	}
+	path := s.path
+	if len(path) > 1 {
+		path = path[1:]
+	}
+	var b strings.Builder
+	for i, e := range path {
+		switch {
+		case e.index >= 0:
+			fmt.Fprintf(&b, "[%d]", e.index)
+		case i > 0:
+			b.WriteByte('.')
+			fallthrough
+		default:
+			b.Write(e.key)
+		}
+	}
+	s.fault = &jsonFault{off: off, path: b.String(), reason: fmt.Sprintf(format, args...)}
 }
 
 func (s *jsonScanner) ws() {
@@ -52,37 +79,19 @@ func (s *jsonScanner) ws() {
 	}
 }
 
-// value scans one value at s.i whose field path is path.
-func (s *jsonScanner) value(path string) {
+// value scans one value at s.i.
+func (s *jsonScanner) value() {
 	s.ws()
 	if s.i >= len(s.b) || s.fault != nil {
 		return
 	}
 	switch s.b[s.i] {
 	case '{':
-		s.object(path)
+		s.object()
 	case '[':
-		s.i++
-		for n := 0; s.fault == nil; n++ {
-			s.ws()
-			if s.i >= len(s.b) {
-				return
-			}
-			if s.b[s.i] == ']' {
-				s.i++
-				return
-			}
-			start := s.i
-			s.value(fmt.Sprintf("%s[%d]", path, n))
-			s.ws()
-			if s.i < len(s.b) && s.b[s.i] == ',' {
-				s.i++
-			} else if s.i == start {
-				return // not JSON: leave it to the decoder
-			}
-		}
+		s.array()
 	case '"':
-		s.str(path)
+		s.str()
 	default:
 		for s.i < len(s.b) && !isJSONDelim(s.b[s.i]) {
 			s.i++
@@ -98,13 +107,36 @@ func isJSONDelim(c byte) bool {
 	return false
 }
 
-// object scans an object; keys are few, so a slice finds repeats faster
-// than a map.
-func (s *jsonScanner) object(path string) {
+func (s *jsonScanner) array() {
+	s.i++ // [
+	for n := 0; s.fault == nil; n++ {
+		s.ws()
+		if s.i >= len(s.b) {
+			return
+		}
+		if s.b[s.i] == ']' {
+			s.i++
+			return
+		}
+		start := s.i
+		s.path = append(s.path, pathElem{index: n})
+		s.value()
+		s.path = s.path[:len(s.path)-1]
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == ',' {
+			s.i++
+		} else if s.i == start {
+			return // not JSON: leave it to the decoder
+		}
+	}
+}
+
+// object scans an object. Its keys are few, so a slice finds a repeat
+// faster than a map would.
+func (s *jsonScanner) object() {
 	s.i++ // {
-	s.depth++
-	defer func() { s.depth-- }()
-	var keys []string
+	var buf [16][]byte
+	keys := buf[:0]
 	for s.fault == nil {
 		s.ws()
 		if s.i >= len(s.b) {
@@ -118,25 +150,19 @@ func (s *jsonScanner) object(path string) {
 			return // not JSON: leave it to the decoder
 		}
 		at := s.i
-		key, ok := s.str(path)
+		key, ok := s.str()
 		if !ok {
 			return
 		}
-		field := key
-		switch {
-		case s.depth == 1:
-			field = "" // the key names the record's kind, not a field of it
-		case path != "":
-			field = path + "." + key
-		}
+		s.path = append(s.path, pathElem{key: key, index: -1})
 		for _, k := range keys {
-			if k == key {
-				s.fail(at, cmp.Or(field, key), "duplicate key %q in one object", key)
+			if bytes.Equal(k, key) {
+				s.fail(at, "duplicate key %q in one object", key)
 				return
 			}
 		}
 		if !lowerASCII(key) {
-			s.fail(at, cmp.Or(field, key), "unknown field (field names are lower-case ASCII)")
+			s.fail(at, "unknown field (field names are lower-case ASCII)")
 			return
 		}
 		keys = append(keys, key)
@@ -145,7 +171,8 @@ func (s *jsonScanner) object(path string) {
 			return
 		}
 		s.i++
-		s.value(field)
+		s.value()
+		s.path = s.path[:len(s.path)-1]
 		s.ws()
 		if s.i < len(s.b) && s.b[s.i] == ',' {
 			s.i++
@@ -153,18 +180,18 @@ func (s *jsonScanner) object(path string) {
 	}
 }
 
-func lowerASCII(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; (c < 'a' || c > 'z') && c != '_' {
+func lowerASCII(k []byte) bool {
+	for _, c := range k {
+		if (c < 'a' || c > 'z') && c != '_' {
 			return false
 		}
 	}
-	return k != ""
+	return len(k) > 0
 }
 
-// str scans a string at s.i and returns its value, checking its UTF-8 and
-// its escapes.
-func (s *jsonScanner) str(path string) (string, bool) {
+// str scans a string at s.i, checking its UTF-8 and its escapes, and
+// returns its value.
+func (s *jsonScanner) str() ([]byte, bool) {
 	start := s.i
 	s.i++ // "
 	escaped := false
@@ -175,18 +202,18 @@ func (s *jsonScanner) str(path string) (string, bool) {
 			s.i++
 			raw := s.b[start:s.i]
 			if !escaped {
-				return string(raw[1 : len(raw)-1]), true
+				return raw[1 : len(raw)-1], true
 			}
 			var v string
 			if json.Unmarshal(raw, &v) != nil {
-				return "", false
+				return nil, false
 			}
-			return v, true
+			return []byte(v), true
 		case c == '\\':
 			escaped = true
 			if s.i+1 < len(s.b) && s.b[s.i+1] == 'u' {
-				if !s.surrogate(path) {
-					return "", false
+				if !s.escape() {
+					return nil, false
 				}
 				continue
 			}
@@ -196,18 +223,18 @@ func (s *jsonScanner) str(path string) (string, bool) {
 		default:
 			r, n := utf8.DecodeRune(s.b[s.i:])
 			if r == utf8.RuneError && n == 1 {
-				s.fail(s.i, path, "invalid UTF-8 (byte %#x): save the file as UTF-8", c)
-				return "", false
+				s.fail(s.i, "invalid UTF-8 (byte %#x): save the file as UTF-8", c)
+				return nil, false
 			}
 			s.i += n
 		}
 	}
-	return "", false
+	return nil, false
 }
 
-// surrogate checks the \uXXXX escape at s.i and moves past it, and past
-// the low half of a pair: a lone half cannot be UTF-8.
-func (s *jsonScanner) surrogate(path string) bool {
+// escape checks the \uXXXX escape at s.i and moves past it, and past the
+// low half of a surrogate pair: a lone half cannot be UTF-8.
+func (s *jsonScanner) escape() bool {
 	at := s.i
 	r, ok := s.hex4()
 	if !ok {
@@ -215,7 +242,7 @@ func (s *jsonScanner) surrogate(path string) bool {
 	}
 	switch {
 	case r >= 0xDC00 && r <= 0xDFFF:
-		s.fail(at, path, "escaped UTF-16 surrogate %s without its pair", s.b[at:at+6])
+		s.fail(at, "escaped UTF-16 surrogate %s without its pair", s.b[at:at+6])
 		return false
 	case r >= 0xD800 && r <= 0xDBFF:
 		if s.i+1 < len(s.b) && s.b[s.i] == '\\' && s.b[s.i+1] == 'u' {
@@ -223,7 +250,7 @@ func (s *jsonScanner) surrogate(path string) bool {
 				return true
 			}
 		}
-		s.fail(at, path, "escaped UTF-16 surrogate %s without its pair", s.b[at:at+6])
+		s.fail(at, "escaped UTF-16 surrogate %s without its pair", s.b[at:at+6])
 		return false
 	}
 	return true
@@ -234,10 +261,19 @@ func (s *jsonScanner) hex4() (rune, bool) {
 	if s.i+6 > len(s.b) {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(string(s.b[s.i+2:s.i+6]), 16, 16)
-	if err != nil {
-		return 0, false
+	var v rune
+	for _, c := range s.b[s.i+2 : s.i+6] {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
 	}
 	s.i += 6
-	return rune(v), true
+	return v, true
 }
