@@ -7,9 +7,16 @@
 // {"source": {…}}, {"entity": {…}} or {"relationship": {…}} object a line.
 // Both decode to the records of package policygraph.
 //
+// A YAML file may hold several documents ("---"), each read. Both formats
+// are UTF-8 (a leading byte-order mark is dropped) and refuse the same
+// things: bytes that are not UTF-8, a key stated twice, a record over
+// [MaxRecord] bytes; a YAML file is at most [MaxYAMLFile] bytes.
+//
 // Files are read as streams of [Record]s, so a load of any size is read in
-// bounded memory: [Validate] reads them twice (definitions, then
-// references) and the loader a third time to write.
+// bounded memory: [Validate] reads them once when every record refers only
+// to IDs defined before it, and a second time to resolve the records that
+// refer ahead (a third when some ID is found only by Options.Existing);
+// the loader reads them again to write.
 package dataset
 
 import (

@@ -96,6 +96,12 @@ func TestInputIsNotLostOrAltered(t *testing.T) {
 			want: []string{"d.yaml:3:13: invalid UTF-8 (byte 0xe9): save the file as UTF-8"},
 		},
 		{
+			name: "yaml: invalid UTF-8 in a file of old Mac line breaks",
+			file: "d.yaml",
+			data: "sources:\r  - id: source/a\r\n    title: M\xe9xico\r",
+			want: []string{"d.yaml:3:13: invalid UTF-8 (byte 0xe9): save the file as UTF-8"},
+		},
+		{
 			name: "jsonl: invalid UTF-8",
 			file: "d.jsonl",
 			data: `{"source": {"id": "source/a", "title": "A"}}` + "\n" + "{\"source\": {\"id\": \"source/b\", \"title\": \"M\xe9xico\"}}\n",

@@ -51,7 +51,7 @@ func newYAMLReader(path string, r io.Reader) (*yamlReader, error) {
 	}
 	yr := &yamlReader{path: path}
 	if len(data) > MaxYAMLFile {
-		line := 1 + bytes.Count(data[:MaxYAMLFile], []byte("\n"))
+		line := yamlLineOf(data, MaxYAMLFile)
 		yr.problems = append(yr.problems, &Problem{Pos: Position{File: path, Line: line},
 			Reason: fmt.Sprintf("YAML file larger than %d bytes (8 MiB): split it into several files or use JSON Lines", MaxYAMLFile)})
 		return yr, nil
@@ -80,12 +80,18 @@ func invalidUTF8(path string, data []byte) *Problem {
 		}
 		off += n
 	}
-	lineStart := bytes.LastIndexByte(data[:off], '\n') + 1
+	lineStart := bytes.LastIndexAny(data[:off], "\r\n") + 1
 	return &Problem{
-		Pos: Position{File: path, Line: 1 + bytes.Count(data[:off], []byte("\n")),
-			Column: 1 + utf8.RuneCount(data[lineStart:off])},
+		Pos:    Position{File: path, Line: yamlLineOf(data, off), Column: 1 + utf8.RuneCount(data[lineStart:off])},
 		Reason: fmt.Sprintf("invalid UTF-8 (byte %#x): save the file as UTF-8", data[off]),
 	}
+}
+
+// yamlLineOf returns the line of the byte at off as YAML counts lines:
+// "\r\n", "\r" and "\n" each end one.
+func yamlLineOf(data []byte, off int) int {
+	b := data[:off]
+	return 1 + bytes.Count(b, []byte("\n")) + bytes.Count(b, []byte("\r")) - bytes.Count(b, []byte("\r\n"))
 }
 
 // document decodes the next document into items; false at the end of the
