@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 
@@ -64,7 +65,8 @@ func decodeCursor(c string) (int, error) {
 	b, err := base64.StdEncoding.DecodeString(c)
 	if err == nil {
 		if s, ok := strings.CutPrefix(string(b), cursorPrefix); ok {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			// Below MaxInt, so that the page after it does not wrap round.
+			if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < math.MaxInt {
 				return n, nil
 			}
 		}
