@@ -480,7 +480,9 @@ func (s *Store) lonely(ctx context.Context, center, types string) (pg.Subgraph, 
 // ShortestPath asks Neo4j for every shortest path and keeps the first in
 // path order, so the choice among equal paths is the in-memory store's.
 func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, error) {
-	paths, err := s.paths(ctx, q, `MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))`, 1)
+	// Only through entities: a staged load's nodes have no labels yet.
+	paths, err := s.paths(ctx, q, `MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))
+  WHERE all(x IN nodes(p) WHERE x:Entity)`, 1)
 	if err != nil || len(paths) == 0 {
 		return nil, err
 	}
@@ -491,7 +493,8 @@ func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, err
 // path order.
 func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, error) {
 	return s.paths(ctx, q, `MATCH p = (a)-[:%s*1..%d]-(b)
-  WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])`, n)
+  WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND all(x IN nodes(p) WHERE x:Entity)`, n)
 }
 
 // paths finds both ends and the first n paths of match between them in one
