@@ -136,7 +136,7 @@ func (r *sourceResolver) Mentions(ctx context.Context, obj *policygraph.Source, 
 		return nil, err
 	}
 	key := newRelKey(obj.ID, []policygraph.RelType{policygraph.Mentions}, policygraph.Out, p)
-	rp, err := loadersFrom(ctx).relPages.Load(ctx, key)
+	rp, err := loadersFrom(ctx).relPage(ctx, key)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (r *Resolver) designations(ctx context.Context, id string, first *int, afte
 	}
 	l := loadersFrom(ctx)
 	all := policygraph.Page{Limit: scanLimit}
-	rp, err := l.relPages.Load(ctx, newRelKey(id, targets, policygraph.In, all))
+	rp, err := l.relPage(ctx, newRelKey(id, targets, policygraph.In, all))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (r *Resolver) designations(ctx context.Context, id string, first *int, afte
 // quotes gathers the evidence of a person's QUOTED_IN relationships.
 func (r *Resolver) quotes(ctx context.Context, id string) ([]policygraph.Evidence, error) {
 	key := newRelKey(id, []policygraph.RelType{policygraph.QuotedIn}, policygraph.Out, policygraph.Page{Limit: scanLimit})
-	rp, err := loadersFrom(ctx).relPages.Load(ctx, key)
+	rp, err := loadersFrom(ctx).relPage(ctx, key)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/policygraph/policygraph"
@@ -21,6 +22,47 @@ type loaders struct {
 	sources       *dataloadgen.Loader[string, *policygraph.Source]
 	relationships *dataloadgen.Loader[string, *policygraph.Relationship]
 	relPages      *dataloadgen.Loader[relKey, policygraph.RelPage]
+
+	fetchEntities func(context.Context, []string) ([]*policygraph.Entity, []error)
+	fetchRelPages func(context.Context, []relKey) ([]policygraph.RelPage, []error)
+}
+
+// entity loads one entity; see [loadOne].
+func (l *loaders) entity(ctx context.Context, id string) (*policygraph.Entity, error) {
+	return loadOne(ctx, l.entities, l.fetchEntities, id)
+}
+
+// relPage loads one page of relationships; see [loadOne].
+func (l *loaders) relPage(ctx context.Context, k relKey) (policygraph.RelPage, error) {
+	return loadOne(ctx, l.relPages, l.fetchRelPages, k)
+}
+
+// loadOne asks the store at once when no list lies above the field being
+// resolved: nothing else of its level can join a batch then, so waiting
+// for one would only add the batch wait to the request. Under a list it
+// goes through the loader, which gathers the level's keys.
+func loadOne[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], fetch func(context.Context, []K) ([]V, []error), k K) (V, error) {
+	if underList(ctx) {
+		return l.Load(ctx, k)
+	}
+	vs, errs := fetch(ctx, []K{k})
+	if len(errs) > 0 {
+		var zero V
+		return zero, errs[0]
+	}
+	l.Prime(k, vs[0])
+	return vs[0], nil
+}
+
+// underList reports whether a list field lies above the field being
+// resolved (its path has an index).
+func underList(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // relKey is a comparable policygraph.RelQuery: a node and the arguments of
@@ -54,19 +96,22 @@ func (k relKey) query() policygraph.RelQuery {
 
 func newLoaders(store policygraph.Store, wait time.Duration, logger *slog.Logger) *loaders {
 	opt := dataloadgen.WithWait(wait)
-	return &loaders{
-		entities:      dataloadgen.NewLoader(batch(logger, "Entities", store.Entities), opt),
-		sources:       dataloadgen.NewLoader(batch(logger, "Sources", store.Sources), opt),
-		relationships: dataloadgen.NewLoader(batch(logger, "RelationshipsByID", store.RelationshipsByID), opt),
-		relPages: dataloadgen.NewLoader(batch(logger, "Relationships",
+	l := &loaders{
+		fetchEntities: batch(logger, "Entities", store.Entities),
+		fetchRelPages: batch(logger, "Relationships",
 			func(ctx context.Context, keys []relKey) ([]policygraph.RelPage, error) {
 				qs := make([]policygraph.RelQuery, len(keys))
 				for i, k := range keys {
 					qs[i] = k.query()
 				}
 				return store.Relationships(ctx, qs)
-			}), opt),
+			}),
+		sources:       dataloadgen.NewLoader(batch(logger, "Sources", store.Sources), opt),
+		relationships: dataloadgen.NewLoader(batch(logger, "RelationshipsByID", store.RelationshipsByID), opt),
 	}
+	l.entities = dataloadgen.NewLoader(l.fetchEntities, opt)
+	l.relPages = dataloadgen.NewLoader(l.fetchRelPages, opt)
+	return l
 }
 
 // batch adapts a batch method of the store to a dataloader fetch: one

@@ -17,7 +17,7 @@ import (
 )
 
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
-	e, err := loadersFrom(ctx).entities.Load(ctx, id)
+	e, err := loadersFrom(ctx).entity(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func (r *Resolver) relConnection(ctx context.Context, id string, types []policyg
 	if dir != nil {
 		d = *dir
 	}
-	rp, err := loadersFrom(ctx).relPages.Load(ctx, newRelKey(id, types, d, p))
+	rp, err := loadersFrom(ctx).relPage(ctx, newRelKey(id, types, d, p))
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func relEdges(id string, p policygraph.Page, rels []policygraph.Relationship, to
 // names: one missing is an inconsistency of the store, not the client's
 // mistake.
 func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
-	e, err := loadersFrom(ctx).entities.Load(ctx, id)
+	e, err := loadersFrom(ctx).entity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
