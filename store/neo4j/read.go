@@ -1,7 +1,6 @@
 package neo4j
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -12,10 +11,6 @@ import (
 )
 
 var _ pg.Store = (*Store)(nil)
-
-// maxCandidates bounds what one search or path query pulls from Neo4j before
-// ranking in Go; past it, results are those of the first candidates found.
-const maxCandidates = 10000
 
 // Entities returns the entities with the given IDs, nil where unknown.
 func (s *Store) Entities(ctx context.Context, ids []string) ([]*pg.Entity, error) {
@@ -179,13 +174,6 @@ RETURN size(ns) AS total, [x IN ns[$offset..$offset + $limit] | x {.*}] AS page`
 	return out, nil
 }
 
-func nilIfEmpty[T any](l []T) any {
-	if len(l) == 0 {
-		return nil
-	}
-	return l
-}
-
 // Search finds the candidates in the full-text index, whose tokens are the
 // ones policygraph.Normalize makes, and ranks, counts and pages them in the
 // same statement with the tiers of policygraph.Score (see searchScore), so
@@ -247,13 +235,6 @@ const searchScore = `reduce(best = 10, v IN [i IN range(0, size(names) - 1) |
     WHEN all(t IN $tokens WHERE any(w IN words[i] WHERE w STARTS WITH t)) THEN 40
     ELSE 0 END - CASE WHEN i > 0 THEN 10 ELSE 0 END] |
   CASE WHEN v > best THEN v ELSE best END)`
-
-// window clips a page to a list of n items; a page without a limit is
-// empty, as in the in-memory store.
-func window(n int, p pg.Page) (lo, hi int) {
-	lo = min(max(p.Offset, 0), n)
-	return lo, lo + min(max(p.Limit, 0), n-lo)
-}
 
 // Relationships answers a batch of queries in one statement. Queries of the
 // same types and direction share a branch of it whose pattern is typed and
@@ -648,19 +629,6 @@ func timelineTypes(types []pg.RelType) string {
 		}
 	}
 	return strings.Join(ts, "|")
-}
-
-// compareEvents orders events by date floor, policies first, then ID.
-func compareEvents(a, b pg.Event) int {
-	id := func(e pg.Event) (int, string) {
-		if e.Policy != nil {
-			return 0, e.Policy.ID
-		}
-		return 1, e.Relationship.ID
-	}
-	ak, aid := id(a)
-	bk, bid := id(b)
-	return cmp.Or(cmp.Compare(a.Date.Floor(), b.Date.Floor()), cmp.Compare(ak, bk), cmp.Compare(aid, bid))
 }
 
 // Stats counts from Neo4j's count store: one lookup per label and type.
