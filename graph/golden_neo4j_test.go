@@ -19,12 +19,17 @@ func TestGoldenNeo4j(t *testing.T) {
 	graphtest.Run(t, graphtest.Options{
 		Queries: "testdata/queries",
 		Golden:  "testdata/golden",
-	}, func(t *testing.T) policygraph.Store {
-		driver := neo4jtest.Exclusive(t)
-		s := neo4j.New(driver, neo4jtest.Config(t).Database)
-		if _, err := loader.Load(context.Background(), s, data.Seed(), loader.Options{}); err != nil {
-			t.Fatalf("load the seed into Neo4j: %v", err)
-		}
-		return s
-	})
+	}, neo4jSeed)
+}
+
+// neo4jSeed is the Neo4j of NEO4J_URI, to this test alone, holding the
+// seed dataset; it skips without one.
+func neo4jSeed(t *testing.T) policygraph.Store {
+	t.Helper()
+	driver := neo4jtest.Exclusive(t)
+	s := neo4j.New(driver, neo4jtest.Config(t).Database)
+	if _, err := loader.Load(context.Background(), s, data.Seed(), loader.Options{}); err != nil {
+		t.Fatalf("load the seed into Neo4j: %v", err)
+	}
+	return s
 }

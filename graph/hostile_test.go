@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 )
 
@@ -26,7 +27,11 @@ func fragmentBomb(levels int) string {
 // (unbounded timelines): each is refused or answered at once. The bound is
 // generous for a loaded machine; it tells milliseconds from minutes.
 func TestHostileDocuments(t *testing.T) {
-	seed := seedStore(t)
+	t.Run("memory", func(t *testing.T) { hostileDocuments(t, seedStore(t)) })
+	t.Run("neo4j", func(t *testing.T) { hostileDocuments(t, neo4jSeed(t)) })
+}
+
+func hostileDocuments(t *testing.T, seed policygraph.Store) {
 	h := newHandler(graph.Config{Timeout: 2 * time.Second}, seed)
 	repeated := "{ " + strings.Repeat("stats { sources } ", 12000) + "}"
 	aliases := func(n int, field string) string {
