@@ -1,7 +1,8 @@
 // Package server serves the policy knowledge graph over HTTP: GraphQL at
-// /graphql, liveness at /healthz, readiness at /readyz and Prometheus
-// metrics at /metrics, with access logs, CORS and graceful shutdown. Other
-// routes join through [Server.Handle].
+// /graphql, its schema as SDL at /schema.graphql, liveness at /healthz,
+// readiness at /readyz and Prometheus metrics at /metrics, with access
+// logs, CORS and graceful shutdown. Other routes join through
+// [Server.Handle].
 package server
 
 import (
@@ -102,6 +103,7 @@ func New(cfg Config, store policygraph.Store, logger *slog.Logger) *Server {
 	s.Handle("GET /healthz", http.HandlerFunc(s.healthz))
 	s.Handle("GET /readyz", http.HandlerFunc(s.readyz))
 	s.Handle("GET /metrics", m.handler())
+	s.Handle("GET /schema.graphql", schemaHandler())
 	s.handler = s.recover(s.logRequests(cors(cfg.CORSOrigins, s.mux)))
 	return s
 }
