@@ -128,7 +128,8 @@ p.lead { margin: 0 0 1.5rem; color: #57606a; }
 a { color: #0969da; }
 :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: 1rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); gap: 1rem; }
+.stats .grid { grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr)); gap: 2rem; }
 section { border: 1px solid #d0d7de; border-radius: 6px; padding: 1rem; background: #f6f8fa; }
 ul { margin: 0; padding: 0; list-style: none; }
 li { margin: 0 0 0.6rem; }
@@ -137,8 +138,8 @@ li span { display: block; color: #57606a; font-size: 0.92rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
 th, td { text-align: left; padding: 0.15rem 0.5rem 0.15rem 0; border-bottom: 1px solid #d0d7de; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.stats { margin-bottom: 1.5rem; }
+th.n, td.n { text-align: right; padding-right: 0; font-variant-numeric: tabular-nums; }
+.stats { margin-top: 1.5rem; }
 .stats .grid { align-items: start; }
 .note { color: #82071e; }
 </style>
@@ -149,6 +150,16 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 <p class="lead">A knowledge graph of people, organizations, countries and policies drawn from news reporting, every relationship with the quote that states it.</p>
 </header>
 <main>
+<div class="grid">
+{{range $i, $s := .Sections}}
+<section aria-labelledby="section-{{$i}}">
+<h2 id="section-{{$i}}">{{$s.Title}}</h2>
+<ul>
+{{range $s.Links}}<li><a href="{{.URL}}">{{.Title}}</a> <code>{{.Path}}</code><span>{{.About}}</span></li>
+{{end}}</ul>
+</section>
+{{end}}
+</div>
 <section class="stats" aria-labelledby="stats-title">
 <h2 id="stats-title">The graph</h2>
 {{with .Stats}}
@@ -169,16 +180,6 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 <p class="note" id="stats-unavailable">The graph store did not answer; <a href="/readyz">/readyz</a> says why.</p>
 {{end}}
 </section>
-<div class="grid">
-{{range $i, $s := .Sections}}
-<section aria-labelledby="section-{{$i}}">
-<h2 id="section-{{$i}}">{{$s.Title}}</h2>
-<ul>
-{{range $s.Links}}<li><a href="{{.URL}}">{{.Title}}</a> <code>{{.Path}}</code><span>{{.About}}</span></li>
-{{end}}</ul>
-</section>
-{{end}}
-</div>
 </main>
 </body>
 </html>

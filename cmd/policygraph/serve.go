@@ -129,12 +129,11 @@ func newServer(cfg server.Config, store policygraph.Store, logger *slog.Logger) 
 	return srv
 }
 
-// frontDoor lists what serve serves, for the page at / and the startup
-// log. A test requests every link.
+// frontDoor lists what serve serves besides the front door itself, for
+// the page at / and the startup log. A test requests every link.
 func frontDoor() []web.Section {
 	return []web.Section{
 		{Title: "Explore", Links: []web.Link{
-			{Path: "/", Title: "Front door", About: "This page."},
 			{Path: "/explore", Title: "Explorer", About: "Search an entity, draw its neighbourhood, read the evidence of each relationship, find paths."},
 			{Path: "/graphiql", Title: "GraphiQL", About: "Write and run GraphQL queries, with the schema's documentation and completion."},
 		}},
@@ -156,14 +155,15 @@ func frontDoor() []web.Section {
 	}
 }
 
-// logURLs logs a line for each link of the front door, as a URL on the
-// address the server listens on; an address on every interface is shown
-// as localhost.
+// logURLs logs a line for the front door and for each of its links, as a
+// URL on the address the server listens on; an address on every interface
+// is shown as localhost.
 func logURLs(logger *slog.Logger, addr net.Addr, sections []web.Section) {
 	host := addr.String()
 	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
 		host = net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
 	}
+	logger.Info("url", "url", "http://"+host+"/", "what", "Front door")
 	for _, s := range sections {
 		for _, l := range s.Links {
 			logger.Info("url", "url", "http://"+host+l.Path, "what", l.Title)
