@@ -182,7 +182,7 @@ func splitOperations(f fence, vars map[string]any) ([]readmeExample, error) {
 			continue
 		}
 		// Only the fragments the operation spreads: an unused one is invalid.
-		q := text(i)
+		q := trimTrailingComments(text(i))
 		for _, name := range spreads(doc, d.op.SelectionSet) {
 			q += "\n" + fragmentText[name]
 		}
@@ -192,6 +192,20 @@ func splitOperations(f fence, vars map[string]any) ([]readmeExample, error) {
 		return nil, fmt.Errorf("line %d: a graphql block with no operation", f.line)
 	}
 	return out, nil
+}
+
+// trimTrailingComments drops the blank and comment lines that end an
+// operation's text: they introduce the next definition.
+func trimTrailingComments(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 1 {
+		l := strings.TrimSpace(lines[len(lines)-1])
+		if l != "" && !strings.HasPrefix(l, "#") {
+			break
+		}
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // spreads returns the fragments that set spreads, directly or through
@@ -252,7 +266,7 @@ func TestReadmeExamplesExtracted(t *testing.T) {
 	}
 	vars := map[string]any{"id": "country/mexico"}
 	want := []readmeExample{
-		{4, "{ a: stats { entities } }   # → a comment\n\n", vars}, // without the fragment it does not use
+		{4, "{ a: stats { entities } }   # → a comment\n", vars}, // without the fragment it does not use
 		{6, "query Q($id: ID!) { entity(id: $id) { ...F } }\n\nfragment F on Entity { name }\n", vars},
 		{14, "{ vocabulary { kinds } }", nil},
 		{19, "{ stats { sources } }\n", nil}, // the json block is not adjacent
