@@ -15,7 +15,7 @@ build:
 	go build -o bin/policygraph ./cmd/policygraph
 
 # Every test: the analyst notebook and the networkx checks of the exports
-# (Python), the browser test of /explore and /graphiql (Chromium), then
+# (Python), the browser test of /, /explore and /graphiql (Chromium), then
 # go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set).
 # Each step installs what it lacks.
 test: fmt-check vet
@@ -67,7 +67,7 @@ bench-validate:
 web:
 	go generate ./web
 
-# Browser test of /explore and /graphiql against a live in-memory server;
+# Browser test of /, /explore and /graphiql against a live in-memory server;
 # installs Debian's chromium and web/node_modules when missing.
 test-e2e:
 	scripts/e2e

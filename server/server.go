@@ -1,7 +1,8 @@
 // Package server serves the policy knowledge graph over HTTP: GraphQL at
-// /graphql, liveness at /healthz, readiness at /readyz and Prometheus
-// metrics at /metrics, with access logs, CORS and graceful shutdown. Other
-// routes join through [Server.Handle].
+// /graphql, its schema as SDL at /schema.graphql, liveness at /healthz,
+// readiness at /readyz and Prometheus metrics at /metrics, with access
+// logs, CORS and graceful shutdown. Other routes join through
+// [Server.Handle].
 package server
 
 import (
@@ -131,6 +132,7 @@ func New(cfg Config, store policygraph.Store, logger *slog.Logger) *Server {
 	} else {
 		s.Handle("GET /metrics", m.handler())
 	}
+	s.HandlePublic("GET /schema.graphql", schemaHandler())
 	s.handler = s.recover(s.logRequests(cors(cfg.CORSOrigins, s.mux)))
 	return s
 }

@@ -1,12 +1,14 @@
 // Package web serves the browser front end of policygraph from assets
 // built into the binary, so that a fresh clone needs only Go to run it:
 //
+//   - /: the front door, links to everything the server serves and the
+//     graph's counts (home.go: a Go template, no script, not in dist/).
 //   - /explore: the graph explorer. Search for an entity, draw its
 //     neighbourhood with Cytoscape.js, expand nodes, read the evidence of a
 //     relationship and draw the shortest path between two entities.
 //   - /graphiql: GraphiQL against /graphql, with no assets from a CDN.
 //
-// Both pages talk only to the API on the same origin (/graphql).
+// The pages talk only to the API on the same origin (/graphql).
 //
 // The sources are in explorer/ and graphiql/; esbuild bundles them into
 // dist/, which is committed. After changing a source, rebuild with

@@ -8,9 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,9 +73,11 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: policygraph serve [flags]
 
-Serves the graph over GraphQL at /graphql, with /healthz, /readyz and
-/metrics. Off loopback it needs --api-keys or a JWT key (or
---insecure-public). With NEO4J_URI set it serves that Neo4j (NEO4J_USER,
+Serves the graph over GraphQL at /graphql, with a front door at / that
+links everything else: the explorer, GraphiQL, the schema, the exports,
+/healthz, /readyz and /metrics; the startup log lists their URLs. Off
+loopback it needs --api-keys or a JWT key (or --insecure-public). With
+NEO4J_URI set it serves that Neo4j (NEO4J_USER,
 NEO4J_PASSWORD, NEO4J_DATABASE); without, an in-memory store of the seed
 dataset and the --data files. Flags may also be set as POLICYGRAPH_<FLAG>
 environment variables (POLICYGRAPH_MAX_HOPS=4).`)
@@ -142,6 +146,24 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 	logger.Info("limits", "timeout", g.Timeout, "max_depth", g.MaxDepth, "max_complexity", g.MaxComplexity,
 		"max_page_size", g.MaxPageSize, "max_neighborhood_depth", g.MaxNeighborhoodDepth,
 		"max_neighborhood_limit", g.MaxNeighborhoodLimit, "max_hops", g.MaxHops, "cors_origins", origins)
+	srv := newServer(cfg, store, logger)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		logger.Error("cannot listen", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	logURLs(logger, ln.Addr(), frontDoor())
+	if err := srv.Serve(ctx, ln); err != nil {
+		logger.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// newServer returns the API server over store with every route of serve:
+// the front door at /, the explorer, GraphiQL and the exports besides the
+// server's own.
+func newServer(cfg server.Config, store policygraph.Store, logger *slog.Logger) *server.Server {
 	srv := server.New(cfg, store, logger)
 	// The explorer at /explore, GraphiQL at /graphiql: static pages with
 	// no data in them, open so that a browser can load them; their calls
@@ -149,11 +171,52 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 	web.Register(publicRoutes{srv})
 	// GraphML, GEXF and Cytoscape.js JSON downloads at /export/
 	srv.Handle("GET /export/", export.Handler(srv.Store(), export.Limits{}, logger))
-	if err := srv.ListenAndServe(ctx); err != nil {
-		logger.Error("server stopped", "err", err)
-		return 1
+	// The root alone (any other unknown path stays a 404), open like the
+	// explorer: it links the rest and shows nothing but totals.
+	srv.HandlePublic("GET /{$}", web.Home(frontDoor(), srv.Store(), logger))
+	return srv
+}
+
+// frontDoor lists what serve serves besides the front door itself, for
+// the page at / and the startup log. A test requests every link.
+func frontDoor() []web.Section {
+	return []web.Section{
+		{Title: "Explore", Links: []web.Link{
+			{Path: "/explore", Title: "Explorer", About: "Search an entity, draw its neighbourhood, read the evidence of each relationship, find paths."},
+			{Path: "/graphiql", Title: "GraphiQL", About: "Write and run GraphQL queries, with the schema's documentation and completion."},
+		}},
+		{Title: "API", Links: []web.Link{
+			{Path: "/graphql", Href: "/graphql?query=%7B%20stats%20%7B%20entities%20relationships%20%7D%20%7D",
+				Title: "GraphQL", About: "POST or GET; the link runs { stats { entities relationships } }."},
+			{Path: "/schema.graphql", Title: "Schema", About: "The GraphQL schema as SDL, every type and field documented."},
+		}},
+		{Title: "Exports", Links: []web.Link{
+			{Path: "/export/gexf", Title: "GEXF", About: "For Gephi. Parameters: center, depth, types, limit."},
+			{Path: "/export/graphml", Title: "GraphML", About: "For Gephi, yEd, networkx and igraph."},
+			{Path: "/export/cytoscape.json", Title: "Cytoscape.js JSON", About: "For cytoscape(doc) or cy.add(doc.elements)."},
+		}},
+		{Title: "Operations", Links: []web.Link{
+			{Path: "/healthz", Title: "Liveness", About: "The process is up."},
+			{Path: "/readyz", Title: "Readiness", About: "The store answers; 503 with a reason when it does not."},
+			{Path: "/metrics", Title: "Metrics", About: "Prometheus: requests, latency, store calls."},
+		}},
 	}
-	return 0
+}
+
+// logURLs logs a line for the front door and for each of its links, as a
+// URL on the address the server listens on; an address on every interface
+// is shown as localhost.
+func logURLs(logger *slog.Logger, addr net.Addr, sections []web.Section) {
+	host := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		host = net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	logger.Info("url", "url", "http://"+host+"/", "what", "Front door")
+	for _, s := range sections {
+		for _, l := range s.Links {
+			logger.Info("url", "url", "http://"+host+l.Path, "what", l.Title)
+		}
+	}
 }
 
 // openStore opens the Neo4j store when NEO4J_URI is set, else builds the
