@@ -23,16 +23,30 @@ import (
 // Readers see a staged load's batches as they commit: it is atomic in
 // outcome, not isolated while it runs.
 type stagedLoad struct {
-	s  *Store
-	id string
+	s     *Store
+	id    string
+	lease *lease
 }
 
-// BeginStaged registers a staged load.
-func (s *Store) BeginStaged(ctx context.Context, loadID string) (pg.StagedLoad, error) {
-	if err := s.exec(ctx, "CREATE (:_Load {id: $load, started: datetime()})", map[string]any{"load": loadID}); err != nil {
-		return nil, fmt.Errorf("begin load %s: %w", loadID, err)
+// BeginStaged registers a staged load under its lease.
+func (s *Store) BeginStaged(ctx context.Context, pl pg.Lease) (pg.StagedLoad, error) {
+	l, err := asLease(pl)
+	if err != nil {
+		return nil, err
 	}
-	return &stagedLoad{s: s, id: loadID}, nil
+	if err := s.inTx(ctx, func(tx neo4jdrv.ManagedTransaction) error { return held(ctx, tx, l, "writing") }); err != nil {
+		return nil, fmt.Errorf("begin load %s: %w", l.id, err)
+	}
+	return &stagedLoad{s: s, id: l.id, lease: l}, nil
+}
+
+// inTx runs f in a managed write transaction.
+func (s *Store) inTx(ctx context.Context, f func(tx neo4jdrv.ManagedTransaction) error) error {
+	s.trips.Add(1)
+	sess := s.session(ctx)
+	defer sess.Close(context.WithoutCancel(ctx))
+	_, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (struct{}, error) { return struct{}{}, f(tx) })
+	return classify(err)
 }
 
 // Write backs up what the batch will change and writes it, in one
@@ -41,6 +55,9 @@ func (l *stagedLoad) Write(ctx context.Context, b pg.Batch) (pg.WriteCounts, err
 	sess := l.s.session(ctx)
 	defer sess.Close(context.WithoutCancel(ctx))
 	c, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
+		if err := held(ctx, tx, l.lease, ""); err != nil {
+			return pg.WriteCounts{}, err
+		}
 		if err := l.backup(ctx, tx, b); err != nil {
 			return pg.WriteCounts{}, err
 		}
@@ -125,13 +142,27 @@ func endpointLabels(spec pg.RelSpec) (from, to string) {
 	return from, to
 }
 
-// Commit drops the backups and the load's record.
+// Commit verifies, in the transaction that marks the load committing,
+// that it still holds its lease; from then on the load is final, and
+// dropping its backups and record is what RecoverLoads finishes if the
+// loader is cut off.
 func (l *stagedLoad) Commit(ctx context.Context) error {
-	return l.s.finish(ctx, l.id)
+	if err := l.s.inTx(ctx, func(tx neo4jdrv.ManagedTransaction) error { return held(ctx, tx, l.lease, "committing") }); err != nil {
+		return fmt.Errorf("commit load %s: %w", l.id, err)
+	}
+	if err := l.s.finish(ctx, l.id); err != nil {
+		return fmt.Errorf("%w: %w", pg.ErrCommitUnfinished, err)
+	}
+	return nil
 }
 
-// Rollback undoes the load.
+// Rollback undoes the load, if it still holds its lease: a load whose
+// lease was taken over is the new holder's to recover, and undoing it here
+// as well could overwrite what the new holder writes next.
 func (l *stagedLoad) Rollback(ctx context.Context) error {
+	if err := l.s.inTx(ctx, func(tx neo4jdrv.ManagedTransaction) error { return held(ctx, tx, l.lease, "") }); err != nil {
+		return fmt.Errorf("roll back load %s: %w", l.id, err)
+	}
 	return l.s.rollback(ctx, l.id)
 }
 
@@ -178,24 +209,40 @@ func (s *Store) finish(ctx context.Context, id string) error {
 	return nil
 }
 
-// RecoverLoads rolls back every staged load that did not finish.
-func (s *Store) RecoverLoads(ctx context.Context) ([]string, error) {
-	recs, err := s.read(ctx, "MATCH (l:_Load) RETURN l.id AS id ORDER BY l.started", nil)
+// RecoverLoads finishes every load whose lease expired: one that was
+// committing is committed, any other rolled back. A record without an
+// expiry predates leases and counts as expired.
+func (s *Store) RecoverLoads(ctx context.Context, pl pg.Lease) ([]pg.RecoveredLoad, error) {
+	l, err := asLease(pl)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, `MATCH (l:_Load) WHERE coalesce(l.token, '') <> $token AND NOT coalesce(l.expires > datetime(), false)
+RETURN l.id AS id, coalesce(l.owner, '') AS owner, l.state = 'committing' AS committing ORDER BY l.started`,
+		map[string]any{"token": l.token})
 	if err != nil {
 		return nil, fmt.Errorf("find unfinished loads: %w", err)
 	}
-	var ids []string
+	var out []pg.RecoveredLoad
 	for _, r := range recs {
+		var rl pg.RecoveredLoad
 		id, _ := r.Get("id")
-		s, _ := id.(string)
-		ids = append(ids, s)
-	}
-	for _, id := range ids {
-		if err := s.rollback(ctx, id); err != nil {
-			return nil, err
+		own, _ := r.Get("owner")
+		c, _ := r.Get("committing")
+		rl.ID, _ = id.(string)
+		rl.Owner, _ = own.(string)
+		rl.Committed = c == true
+		if rl.Committed {
+			err = s.finish(ctx, rl.ID)
+		} else {
+			err = s.rollback(ctx, rl.ID)
 		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rl)
 	}
-	return ids, nil
+	return out, nil
 }
 
 // exec runs a statement in an auto-commit transaction, which CALL … IN

@@ -21,6 +21,8 @@ type Store struct {
 	db     string
 	owned  bool         // Close closes the driver
 	trips  atomic.Int64 // Cypher round trips, for tests and metrics
+
+	leaseTTL, leaseBeat time.Duration // zero: the defaults; see SetLease
 }
 
 var _ pg.LoadTarget = (*Store)(nil)

@@ -404,18 +404,36 @@ func relRows(rs []*pg.Relationship, t pg.RelType) []map[string]any {
 	return rows
 }
 
-// WriteAtomic writes a whole load in one managed write transaction. The
-// driver retries fill on transient errors, so fill must be repeatable.
-func (s *Store) WriteAtomic(ctx context.Context, loadID string, fill func(ctx context.Context, write func(pg.Batch) error) error) (pg.WriteCounts, error) {
+// WriteAtomic writes a whole load in one managed write transaction, which
+// ends by checking that the lease is still held and deleting its record,
+// so that the load commits only under its lease and never leaves a record
+// that recovery could mistake for an unfinished load. The driver retries
+// fill on transient errors, so fill must be repeatable.
+func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx context.Context, write func(pg.Batch) error) error) (pg.WriteCounts, error) {
+	l, err := asLease(pl)
+	if err != nil {
+		return pg.WriteCounts{}, err
+	}
 	sess := s.session(ctx)
 	defer sess.Close(context.WithoutCancel(ctx))
 	counts, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
 		var total pg.WriteCounts
 		err := fill(ctx, func(b pg.Batch) error {
-			c, err := s.writeBatch(ctx, tx, loadID, b)
+			c, err := s.writeBatch(ctx, tx, l.id, b)
 			total.Add(c)
 			return err
 		})
+		if err != nil {
+			return total, err
+		}
+		if err := held(ctx, tx, l, "done"); err != nil {
+			return total, err
+		}
+		s.trips.Add(1)
+		res, err := tx.Run(ctx, "MATCH (l:_Load {token: $token}) DELETE l", map[string]any{"token": l.token})
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
 		return total, err
 	})
 	if err != nil {
