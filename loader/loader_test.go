@@ -534,7 +534,7 @@ func TestConcurrentLoadsWaitOrRefuse(t *testing.T) {
 
 	res, err := neo4jdrv.ExecuteQuery(ctx, driver, `CALL () { MATCH (n:Entity) RETURN count(n) AS entities }
 CALL () { MATCH (n:Source) RETURN count(n) AS sources }
-CALL () { MATCH (n) WHERE n:_Load OR n:_Backup RETURN count(n) AS left }
+CALL () { MATCH (n) WHERE n:_Load OR n:_Backup OR n:_Staged OR n:_Shadow RETURN count(n) AS left }
 RETURN entities, sources, left`, nil, neo4jdrv.EagerResultTransformer, neo4jdrv.ExecuteQueryWithDatabase(db))
 	if err != nil {
 		t.Fatal(err)
@@ -543,5 +543,259 @@ RETURN entities, sources, left`, nil, neo4jdrv.EagerResultTransformer, neo4jdrv.
 	want := map[string]any{"entities": int64(stats.Nodes() - stats.Sources + 1), "sources": int64(stats.Sources + 1), "left": int64(0)}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("after both loads the database holds %v, want %v", got, want)
+	}
+}
+
+// sourceD changes what sourceA stored (a source's title, an entity's
+// aliases and evidence, a relationship's dates) and adds records of every
+// sort: a node, a relationship with a new end, relationships between two
+// nodes that existed (ACCUSED, and MENTIONS of country/y by source/a).
+const sourceD = `sources:
+  - {id: source/a, title: A revised}
+  - {id: source/b, title: B}
+entities:
+  - id: person/x
+    kind: Person
+    name: Xavier
+    aliases: [President Xavier]
+    evidence: [{source: source/b, quote: "President Xavier"}]
+  - id: country/y
+    kind: Country
+    name: Ysland
+    evidence: [{source: source/a, quote: "Ysland"}]
+  - {id: person/z, kind: Person, name: Zed}
+relationships:
+  - type: LEADS
+    from: person/x
+    to: country/y
+    start: "2024"
+    evidence: [{source: source/b, quote: "Xavier has led Ysland since 2024"}]
+  - type: ALLIED_WITH
+    from: person/z
+    to: person/x
+    evidence: [{source: source/b, quote: "Zed, an ally of Xavier"}]
+  - type: ACCUSED
+    from: person/x
+    to: country/y
+    allegation: fraud
+    evidence: [{source: source/a, quote: "Xavier accused Ysland"}]
+`
+
+// visible renders what a reader can see: the nodes labelled as entities or
+// sources, and the relationships whose both ends are, with every property
+// but createdBy (load IDs differ from load to load).
+func visible(t *testing.T, driver neo4jdrv.DriverWithContext, db string) []string {
+	t.Helper()
+	return render(t, driver, db,
+		"MATCH (n) WHERE n:Entity OR n:Source RETURN labels(n) AS what, properties(n) AS props ORDER BY n.id",
+		"MATCH (a)-[r]->(b) WHERE (a:Entity OR a:Source) AND (b:Entity OR b:Source) RETURN [type(r), a.id, b.id] AS what, properties(r) AS props ORDER BY r.id")
+}
+
+func render(t *testing.T, driver neo4jdrv.DriverWithContext, db string, queries ...string) []string {
+	t.Helper()
+	var out []string
+	for _, q := range queries {
+		res, err := neo4jdrv.ExecuteQuery(context.Background(), driver, q, nil, neo4jdrv.EagerResultTransformer, neo4jdrv.ExecuteQueryWithDatabase(db))
+		if err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		for _, r := range res.Records {
+			what, _ := r.Get("what")
+			props, _ := r.Get("props")
+			m, _ := props.(map[string]any)
+			delete(m, "createdBy")
+			out = append(out, fmt.Sprint(what, m))
+		}
+	}
+	return out
+}
+
+// leftovers counts what staged loads leave while unfinished.
+func leftovers(t *testing.T, driver neo4jdrv.DriverWithContext, db string) int64 {
+	t.Helper()
+	res, err := neo4jdrv.ExecuteQuery(context.Background(), driver,
+		"MATCH (n) WHERE n:_Staged OR n:_Shadow OR n:_Load OR n:_Backup RETURN count(n) AS n", nil,
+		neo4jdrv.EagerResultTransformer, neo4jdrv.ExecuteQueryWithDatabase(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := res.Records[0].Get("n")
+	return n.(int64)
+}
+
+// watched calls onWrite before every staged batch and onCommit before the
+// commit.
+type watched struct {
+	pg.LoadTarget
+	onWrite, onCommit func()
+}
+
+func (w *watched) BeginStaged(ctx context.Context, l pg.Lease) (pg.StagedLoad, error) {
+	st, err := w.LoadTarget.BeginStaged(ctx, l)
+	return &watchedStage{StagedLoad: st, w: w}, err
+}
+
+type watchedStage struct {
+	pg.StagedLoad
+	w *watched
+}
+
+func (s *watchedStage) Write(ctx context.Context, b pg.Batch) (pg.WriteCounts, error) {
+	s.w.onWrite()
+	return s.StagedLoad.Write(ctx, b)
+}
+
+func (s *watchedStage) Commit(ctx context.Context) error {
+	s.w.onCommit()
+	return s.StagedLoad.Commit(ctx)
+}
+
+// TestStagedLoadIsInvisibleUntilCommitAndEqualsAtomic: readers see the old
+// graph, exactly, after every batch of a staged load and just before its
+// commit; after the commit the graph is what an atomic load makes.
+func TestStagedLoadIsInvisibleUntilCommitAndEqualsAtomic(t *testing.T) {
+	tests := []struct {
+		name        string
+		first, then []dataset.File
+	}{
+		{"changes and additions", []dataset.File{write(t, "a.yaml", sourceA)}, []dataset.File{write(t, "d.yaml", sourceD)}},
+		{"merging sources", []dataset.File{write(t, "a.yaml", sourceA)}, []dataset.File{write(t, "b.yaml", sourceB), write(t, "d.yaml", sourceD)}},
+		{"the seed into nothing", nil, data.Seed()},
+		{"the seed over itself", data.Seed(), data.Seed()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, driver, db := open(t)
+			ctx := context.Background()
+			if tt.first != nil {
+				if _, err := loader.Load(ctx, s, tt.first, loader.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := visible(t, driver, db)
+			people, err := s.Entities(ctx, []string{"person/x", "person/z", "person/claudia-sheinbaum"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(when string) {
+				if now := visible(t, driver, db); !slices.Equal(before, now) {
+					t.Errorf("%s, readers see a change:\nbefore %q\nnow    %q", when, before, now)
+				}
+				got, err := s.Entities(ctx, []string{"person/x", "person/z", "person/claudia-sheinbaum"})
+				if err != nil || show(got) != show(people) {
+					t.Errorf("%s, Entities = %s, %v; want %s", when, show(got), err, show(people))
+				}
+			}
+			batches := 0
+			target := &watched{LoadTarget: s,
+				onWrite: func() {
+					if batches++; batches > 1 {
+						check(fmt.Sprintf("after staged batch %d", batches-1))
+					}
+				},
+				onCommit: func() { check("before the commit") }}
+			res, err := loader.Load(ctx, target, tt.then, loader.Options{BatchSize: 2, AtomicLimit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Staged || batches < 3 {
+				t.Fatalf("staged = %v in %d batches; want a staged load of several", res.Staged, batches)
+			}
+			staged := visible(t, driver, db)
+			if tt.first != nil && tt.name != "the seed over itself" && slices.Equal(before, staged) {
+				t.Error("the load changed nothing; the test proves nothing")
+			}
+			if n := leftovers(t, driver, db); n != 0 {
+				t.Errorf("the committed load left %d staging nodes", n)
+			}
+
+			neo4jtest.Wipe(t, ctx, driver, db)
+			for _, fs := range [][]dataset.File{tt.first, tt.then} {
+				if fs != nil {
+					if _, err := loader.Load(ctx, s, fs, loader.Options{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if atomic := visible(t, driver, db); !slices.Equal(staged, atomic) {
+				t.Errorf("the staged load made a graph other than the atomic one:\nstaged %q\natomic %q", staged, atomic)
+			}
+		})
+	}
+}
+
+// show renders entities by value.
+func show(es []*pg.Entity) string {
+	var b strings.Builder
+	for _, e := range es {
+		if e == nil {
+			b.WriteString("<nil> ")
+			continue
+		}
+		fmt.Fprintf(&b, "%+v ", *e)
+	}
+	return b.String()
+}
+
+// TestCommitCutOffIsFinishedByRecovery: a loader that died while applying
+// its commit leaves a load that recovery commits, resuming where it
+// stopped, into the graph a whole load makes.
+func TestCommitCutOffIsFinishedByRecovery(t *testing.T) {
+	s, driver, db := open(t)
+	ctx := context.Background()
+	a := []dataset.File{write(t, "a.yaml", sourceA)}
+	if _, err := loader.Load(ctx, s, a, loader.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := visible(t, driver, db)
+	ds, err := dataset.Load(ctx, []dataset.File{write(t, "d.yaml", sourceD)}, dataset.Options{Existing: s.Existing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := pg.Batch{Sources: ds.Sources, Entities: ds.Entities, Relationships: ds.Relationships}
+	l, _ := dead(t, driver, db, 2*time.Second, batch)
+
+	// Cut off after the commit began and applied its first step in part:
+	// one shadow applied, one staged node labelled.
+	for _, q := range []string{
+		"MATCH (l:_Load {id: 'interrupted'}) SET l.state = 'committing'",
+		`MATCH (x:_Shadow {_load: 'interrupted', _label: 'Source'}) WITH x LIMIT 1
+		 MATCH (n:Source {id: x._target}) SET n = properties(x) REMOVE n._load, n._target, n._label DELETE x`,
+		"MATCH (n:_Staged {id: 'person/z'}) SET n:Entity:Person REMOVE n:_Staged, n._label",
+	} {
+		if _, err := neo4jdrv.ExecuteQuery(ctx, driver, q, nil, neo4jdrv.EagerResultTransformer, neo4jdrv.ExecuteQueryWithDatabase(db)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if slices.Equal(before, visible(t, driver, db)) {
+		t.Fatal("the partial commit changed nothing; the test proves nothing")
+	}
+	time.Sleep(time.Until(l.Expires()) + 100*time.Millisecond)
+	recovered, err := loader.Recover(ctx, s, loader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recovered) != 1 || !recovered[0].Committed {
+		t.Errorf("recovered %+v, want the load committed", recovered)
+	}
+	if n := leftovers(t, driver, db); n != 0 {
+		t.Errorf("recovery left %d staging nodes", n)
+	}
+	got := visible(t, driver, db)
+
+	neo4jtest.Wipe(t, ctx, driver, db)
+	if _, err := loader.Load(ctx, s, a, loader.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lease, err := s.Acquire(ctx, "whole")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lease.Release(ctx)
+	if _, err := s.WriteAtomic(ctx, lease, func(ctx context.Context, write func(pg.Batch) error) error { return write(batch) }); err != nil {
+		t.Fatal(err)
+	}
+	if want := visible(t, driver, db); !slices.Equal(got, want) {
+		t.Errorf("the recovered commit made another graph than a whole load:\ngot  %q\nwant %q", got, want)
 	}
 }

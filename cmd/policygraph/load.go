@@ -101,10 +101,12 @@ func outcome(e *loader.Error) string {
 		return "nothing was written: the load's committed batches were rolled back"
 	case loader.NotRolledBack:
 		if errors.Is(e.Err, pg.ErrLeaseLost) {
-			return fmt.Sprintf("the load was NOT rolled back here: it lost its lease, so the process that now holds the lease rolls load %s back (or run `policygraph load --recover --wait 1m`)", e.LoadID)
+			return fmt.Sprintf("the load was NOT rolled back here: it lost its lease, and the process that holds the lease now rolls load %s back "+
+				"(or run `policygraph load --recover --wait 1m`); readers never saw it", e.LoadID)
 		}
-		return fmt.Sprintf("the load was NOT rolled back: batches of load %s are still in the database, marked as an unfinished load; "+
-			"run `policygraph load --recover --wait 1m` (or any next load) to roll them back", e.LoadID)
+		return fmt.Sprintf("the load was NOT rolled back: what load %s staged is still in the database (nodes labelled _Staged and _Shadow, "+
+			"its _Load record), invisible to readers, who see the graph as it was before the load; "+
+			"run `policygraph load --recover --wait 1m` (or any next load) to remove it", e.LoadID)
 	case loader.CommitUnfinished:
 		return fmt.Sprintf("load %s is committed but was cut off while applying it: readers may see part of it; "+
 			"run `policygraph load --recover --wait 1m` (or any next load) to finish applying it", e.LoadID)
