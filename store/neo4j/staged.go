@@ -104,31 +104,33 @@ func (l *stagedLoad) places(ctx context.Context, tx runner, cypher string, param
 // Classifying Cypher: which ids are stored, staged by this load, or
 // shadowed by it.
 const placeNodes = `UNWIND $ids AS id
-RETURN id, EXISTS { MATCH (:_Shadow {_load: $load, _target: id}) } AS shadowed,
-  EXISTS { MATCH (n:_Staged {id: id}) WHERE n.createdBy = $load } AS staged,
+RETURN id, EXISTS { MATCH (s:_Shadow {_load: $load, _target: id}) USING INDEX s:_Shadow(_load, _target) } AS shadowed,
+  EXISTS { MATCH (n:_Staged {id: id}) USING INDEX n:_Staged(id) WHERE n.createdBy = $load } AS staged,
   EXISTS { MATCH (:%s {id: id}) } AS stored`
 
 const shadowNodes = `UNWIND $ids AS id
 MATCH (n:%[1]s {id: id})
 CREATE (x:_Shadow) SET x = properties(n), x._load = $load, x._target = id, x._label = '%[1]s'`
 
-const intoShadow = "UNWIND $rows AS row\nMATCH (x:_Shadow {_load: $load, _target: row.id})\n"
+const intoShadow = "UNWIND $rows AS row\nMATCH (x:_Shadow {_load: $load, _target: row.id}) USING INDEX x:_Shadow(_load, _target)\n"
 
-const intoStaged = "UNWIND $rows AS row\nMATCH (x:_Staged {id: row.id}) WHERE x.createdBy = $load\n"
+const intoStaged = "UNWIND $rows AS row\nMATCH (x:_Staged {id: row.id}) USING INDEX x:_Staged(id) WHERE x.createdBy = $load\n"
 
 // stagedEnds binds a and c to the ends of each row: the stored node, or
-// else the one this load staged.
+// else the one this load staged. Lookups of staging nodes name their index:
+// a planner that picked another (every node of the load has the same
+// createdBy) would scan them all for each row.
 const stagedEnds = `UNWIND $rows AS row
 OPTIONAL MATCH (ra:%[1]s {id: row.from})
-OPTIONAL MATCH (sa:_Staged {id: row.from}) WHERE sa.createdBy = $load
+OPTIONAL MATCH (sa:_Staged {id: row.from}) USING INDEX sa:_Staged(id) WHERE sa.createdBy = $load
 WITH row, ra, coalesce(ra, sa) AS a
 OPTIONAL MATCH (rc:%[2]s {id: row.to})
-OPTIONAL MATCH (sc:_Staged {id: row.to}) WHERE sc.createdBy = $load
+OPTIONAL MATCH (sc:_Staged {id: row.to}) USING INDEX sc:_Staged(id) WHERE sc.createdBy = $load
 WITH row, ra, rc, a, coalesce(rc, sc) AS c
 `
 
 const placeRels = `
-RETURN row.id AS id, EXISTS { MATCH (:_Shadow {_load: $load, _target: row.id}) } AS shadowed,
+RETURN row.id AS id, EXISTS { MATCH (s:_Shadow {_load: $load, _target: row.id}) USING INDEX s:_Shadow(_load, _target) } AS shadowed,
   ra IS NOT NULL AND rc IS NOT NULL AS storedEnds,
   a IS NOT NULL AND c IS NOT NULL AND EXISTS { MATCH (a)-[:%s {id: row.id}]->(c) } AS present`
 

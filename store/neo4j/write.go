@@ -50,9 +50,7 @@ func schema() []string {
 		"CREATE INDEX backup_target IF NOT EXISTS FOR (b:_Backup) ON (b._load, b._target)",
 		// What a staged load has not committed (see staged.go).
 		"CREATE INDEX staged_id IF NOT EXISTS FOR (n:_Staged) ON (n.id)",
-		"CREATE INDEX staged_load IF NOT EXISTS FOR (n:_Staged) ON (n.createdBy)",
 		"CREATE INDEX shadow_target IF NOT EXISTS FOR (n:_Shadow) ON (n._load, n._target)",
-		"CREATE INDEX shadow_load IF NOT EXISTS FOR (n:_Shadow) ON (n._load)",
 	}
 	for _, k := range pg.Kinds {
 		name := strings.ToLower(string(k))
