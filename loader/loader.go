@@ -29,6 +29,10 @@ type Options struct {
 	AtomicLimit int  // loads of up to this many records are one transaction; default 100,000
 	DryRun      bool // validate and report, write nothing
 
+	// Wait is how long to wait for another load's lease to end; zero
+	// refuses at once with a *[policygraph.LoadBusyError].
+	Wait time.Duration
+
 	// Texts maps source IDs to their full text, to check evidence quotes.
 	Texts map[string]string
 
@@ -86,18 +90,21 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 		return res, nil
 	}
 
-	recovered, err := target.RecoverLoads(ctx)
+	res.LoadID = newLoadID(start)
+	lease, err := acquire(ctx, target, res.LoadID, opts)
 	if err != nil {
-		return res, fmt.Errorf("recover unfinished loads: %w", err)
+		return res, err
 	}
-	for _, id := range recovered {
-		opts.Logger.Warn("rolled back a load that did not finish", "load", id)
-	}
+	// The lease is given up however the load ends, even on a cancelled
+	// context; a load that left something to recover keeps its record.
+	defer release(ctx, lease, opts.Logger)
 	if err := target.EnsureSchema(ctx); err != nil {
 		return res, fmt.Errorf("set up schema: %w", err)
 	}
+	if err := recoverLoads(ctx, target, lease, opts.Logger); err != nil {
+		return res, err
+	}
 
-	res.LoadID = newLoadID(start)
 	res.Staged = total > opts.AtomicLimit
 	var done atomic.Int64
 	stopProgress := progress(opts.Progress, start, total, &done)
@@ -105,17 +112,20 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 	s := streamer{files: files, size: opts.BatchSize, twoPass: sum.ForwardRefs, done: &done}
 
 	if !res.Staged {
-		res.Counts, err = target.WriteAtomic(ctx, res.LoadID, func(ctx context.Context, write func(pg.Batch) error) error {
+		res.Counts, err = target.WriteAtomic(ctx, lease, func(ctx context.Context, write func(pg.Batch) error) error {
 			done.Store(0) // the driver may retry the whole transaction
 			return s.stream(ctx, write)
 		})
+		if err != nil {
+			err = &Error{LoadID: res.LoadID, Outcome: NothingWritten, Err: err}
+		}
 	} else {
-		res.Counts, err = staged(ctx, target, res.LoadID, s)
+		res.Counts, err = staged(ctx, target, lease, s)
 	}
 	res.Records = int(done.Load())
 	res.Duration = time.Since(start)
 	if err != nil {
-		return res, fmt.Errorf("load %s: %w", res.LoadID, err)
+		return res, err
 	}
 	opts.Logger.Info("loaded", "load", res.LoadID, "records", res.Records, "staged", res.Staged,
 		"nodes_created", res.Counts.NodesCreated, "relationships_created", res.Counts.RelationshipsCreated,
@@ -123,12 +133,115 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 	return res, nil
 }
 
-// staged writes a load batch by batch and rolls it all back on failure.
-func staged(ctx context.Context, target pg.LoadTarget, id string, s streamer) (pg.WriteCounts, error) {
-	var counts pg.WriteCounts
-	load, err := target.BeginStaged(ctx, id)
+// Recover takes the load lease, waiting for it as opts.Wait says, and
+// finishes every load whose lease expired.
+func Recover(ctx context.Context, target pg.LoadTarget, opts Options) ([]pg.RecoveredLoad, error) {
+	opts.defaults()
+	lease, err := acquire(ctx, target, "recover-"+newLoadID(time.Now()), opts)
 	if err != nil {
-		return counts, err
+		return nil, err
+	}
+	defer release(ctx, lease, opts.Logger)
+	if err := target.EnsureSchema(ctx); err != nil {
+		return nil, fmt.Errorf("set up schema: %w", err)
+	}
+	recovered, err := target.RecoverLoads(ctx, lease)
+	if err != nil {
+		return recovered, fmt.Errorf("recover unfinished loads: %w", err)
+	}
+	return recovered, nil
+}
+
+func recoverLoads(ctx context.Context, target pg.LoadTarget, lease pg.Lease, log *slog.Logger) error {
+	recovered, err := target.RecoverLoads(ctx, lease)
+	for _, r := range recovered {
+		if r.Committed {
+			log.Warn("finished committing a load that was cut off while committing", "load", r.ID, "owner", r.Owner)
+		} else {
+			log.Warn("rolled back a load that did not finish", "load", r.ID, "owner", r.Owner)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("recover unfinished loads: %w", err)
+	}
+	return nil
+}
+
+// acquire takes the load lease, retrying every second while another load
+// holds it, for up to opts.Wait.
+func acquire(ctx context.Context, target pg.LoadTarget, id string, opts Options) (pg.Lease, error) {
+	deadline := time.Now().Add(opts.Wait)
+	var seen string
+	for {
+		lease, err := target.Acquire(ctx, id)
+		var busy *pg.LoadBusyError
+		if !errors.As(err, &busy) {
+			if err != nil {
+				return nil, fmt.Errorf("take the load lease: %w", err)
+			}
+			return lease, nil
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, fmt.Errorf("another load is running: %w", err)
+		}
+		if busy.LoadID != seen {
+			seen = busy.LoadID
+			opts.Logger.Info("waiting for another load to finish", "load", busy.LoadID, "owner", busy.Owner,
+				"state", busy.State, "lease_expires", busy.Expires.UTC().Format(time.RFC3339), "wait_left", left.Round(time.Second))
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for load %s: %w", busy.LoadID, ctx.Err())
+		case <-time.After(min(time.Second, left)):
+		}
+	}
+}
+
+func release(ctx context.Context, lease pg.Lease, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := lease.Release(ctx); err != nil {
+		log.Warn("could not release the load lease; it expires by itself", "load", lease.LoadID(),
+			"expires", lease.Expires().UTC().Format(time.RFC3339), "err", err)
+	}
+}
+
+// Outcome is what a failed load left in the database.
+type Outcome int
+
+const (
+	// NothingWritten: the load failed before anything of it committed.
+	NothingWritten Outcome = iota
+	// RolledBack: batches had committed and were rolled back.
+	RolledBack
+	// NotRolledBack: batches committed and could not be rolled back (the
+	// database went away, or the lease was lost); recovery rolls them back.
+	NotRolledBack
+	// CommitUnfinished: the load committed but was cut off while applying
+	// it; recovery finishes it.
+	CommitUnfinished
+)
+
+// Error is a failed load and what it left behind.
+type Error struct {
+	LoadID  string
+	Outcome Outcome
+	Err     error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("load %s: %v", e.LoadID, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// staged writes a load batch by batch and rolls it all back on failure.
+func staged(ctx context.Context, target pg.LoadTarget, lease pg.Lease, s streamer) (pg.WriteCounts, error) {
+	fail := func(o Outcome, err error) (pg.WriteCounts, error) {
+		return pg.WriteCounts{}, &Error{LoadID: lease.LoadID(), Outcome: o, Err: err}
+	}
+	var counts pg.WriteCounts
+	load, err := target.BeginStaged(ctx, lease)
+	if err != nil {
+		return fail(NothingWritten, err)
 	}
 	err = s.stream(ctx, func(b pg.Batch) error {
 		c, err := load.Write(ctx, b)
@@ -137,15 +250,18 @@ func staged(ctx context.Context, target pg.LoadTarget, id string, s streamer) (p
 	})
 	if err == nil {
 		err = load.Commit(ctx)
+		if errors.Is(err, pg.ErrCommitUnfinished) {
+			return fail(CommitUnfinished, err)
+		}
 	}
 	if err != nil {
 		// The load's own context may be what failed; the rollback must
 		// still run. If it cannot (the database is down), the next load's
 		// RecoverLoads finishes it.
 		if rbErr := load.Rollback(context.WithoutCancel(ctx)); rbErr != nil {
-			return pg.WriteCounts{}, errors.Join(err, fmt.Errorf("roll back: %w", rbErr))
+			return fail(NotRolledBack, errors.Join(err, fmt.Errorf("roll back: %w", rbErr)))
 		}
-		return pg.WriteCounts{}, err
+		return fail(RolledBack, err)
 	}
 	return counts, nil
 }

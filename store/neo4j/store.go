@@ -23,6 +23,8 @@ type Store struct {
 	trips  atomic.Int64 // Cypher round trips, for tests and metrics
 	// observe, when set, sees every read statement before it is sent.
 	observe func(ctx context.Context, cypher string, params map[string]any)
+
+	leaseTTL, leaseBeat time.Duration // zero: the defaults; see SetLease
 }
 
 var _ pg.LoadTarget = (*Store)(nil)

@@ -48,6 +48,9 @@ func schema() []string {
 		"CREATE INDEX policy_date IF NOT EXISTS FOR (n:Policy) ON (n.dateSort)",
 		"CREATE INDEX organization_type IF NOT EXISTS FOR (n:Organization) ON (n.type)",
 		"CREATE INDEX backup_target IF NOT EXISTS FOR (b:_Backup) ON (b._load, b._target)",
+		// What a staged load has not committed (see staged.go).
+		"CREATE INDEX staged_id IF NOT EXISTS FOR (n:_Staged) ON (n.id)",
+		"CREATE INDEX shadow_target IF NOT EXISTS FOR (n:_Shadow) ON (n._load, n._target)",
 	}
 	for _, k := range pg.Kinds {
 		name := strings.ToLower(string(k))
@@ -183,10 +186,13 @@ MATCH (a)-[r:%s {id: row.id}]->(c) RETURN row.id AS id`, from, to, spec.Type),
 const writePrefix = "CYPHER replan=skip\n"
 
 const sourceCypher = writePrefix + `UNWIND $rows AS row
-MERGE (s:Source {id: row.id})
-ON CREATE SET s.createdBy = $load
-SET s.title = coalesce(row.title, s.title), s.publisher = coalesce(row.publisher, s.publisher),
-    s.published = coalesce(row.published, s.published), s.url = coalesce(row.url, s.url)`
+MERGE (x:Source {id: row.id})
+ON CREATE SET x.createdBy = $load
+` + sourceBody
+
+// sourceBody merges row into the source x.
+const sourceBody = `SET x.title = coalesce(row.title, x.title), x.publisher = coalesce(row.publisher, x.publisher),
+    x.published = coalesce(row.published, x.published), x.url = coalesce(row.url, x.url)`
 
 // mergeEvidence unites the evidence lists of x with row.evidence, a list of
 // [source, quote] pairs, keeping the order first seen, and sets dateSort to
@@ -210,13 +216,18 @@ func entityCypher(k pg.Kind) string {
 	return writePrefix + fmt.Sprintf(`UNWIND $rows AS row
 MERGE (x:Entity {id: row.id})
 ON CREATE SET x:%s, x.kind = row.kind, x.createdBy = $load
-SET x.name = row.name, x.description = coalesce(row.description, x.description),
+`, k) + entityBody()
+}
+
+// entityBody merges row into the entity x.
+func entityBody() string {
+	return `SET x.name = row.name, x.description = coalesce(row.description, x.description),
     x.type = coalesce(row.type, x.type), x.status = coalesce(row.status, x.status),
     x.date = coalesce(row.date, x.date), x.start = coalesce(row.start, x.start),
     x.end = coalesce(row.end, x.end), x.rate = coalesce(row.rate, x.rate), x.count = coalesce(row.count, x.count)
 SET x.aliases = reduce(acc = [], a IN coalesce(x.aliases, []) + row.aliases | CASE WHEN a = x.name OR a IN acc THEN acc ELSE acc + a END),
     x.searchNames = reduce(acc = coalesce(x.searchNames, []), a IN row.search | CASE WHEN a IN acc THEN acc ELSE acc + a END)
-SET x.search = reduce(s = '', a IN x.searchNames | s + a + '\n')`, k) + mergeEvidence(entityWhen)
+SET x.search = reduce(s = '', a IN x.searchNames | s + a + '\n')` + mergeEvidence(entityWhen)
 }
 
 func relCypher(spec pg.RelSpec) string {
@@ -226,10 +237,15 @@ MATCH (a:%s {id: row.from})
 MATCH (b:%s {id: row.to})
 MERGE (a)-[x:%s {id: row.id}]->(b)
 ON CREATE SET x.createdBy = $load, x.key = row.key
-SET x.role = coalesce(row.role, x.role), x.allegation = coalesce(row.allegation, x.allegation),
+`, from, to, spec.Type) + relBody()
+}
+
+// relBody merges row into the relationship x (or a shadow node of one).
+func relBody() string {
+	return `SET x.role = coalesce(row.role, x.role), x.allegation = coalesce(row.allegation, x.allegation),
     x.rank = coalesce(row.rank, x.rank), x.count = coalesce(row.count, x.count), x.rate = coalesce(row.rate, x.rate),
     x.status = coalesce(row.status, x.status), x.date = coalesce(row.date, x.date),
-    x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)`, from, to, spec.Type) + mergeEvidence(relWhen)
+    x.start = coalesce(row.start, x.start), x.end = coalesce(row.end, x.end)` + mergeEvidence(relWhen)
 }
 
 // existing runs a query returning an id column and collects the ids.
@@ -406,18 +422,36 @@ func relRows(rs []*pg.Relationship, t pg.RelType) []map[string]any {
 	return rows
 }
 
-// WriteAtomic writes a whole load in one managed write transaction. The
-// driver retries fill on transient errors, so fill must be repeatable.
-func (s *Store) WriteAtomic(ctx context.Context, loadID string, fill func(ctx context.Context, write func(pg.Batch) error) error) (pg.WriteCounts, error) {
+// WriteAtomic writes a whole load in one managed write transaction, which
+// ends by checking that the lease is still held and deleting its record,
+// so that the load commits only under its lease and never leaves a record
+// that recovery could mistake for an unfinished load. The driver retries
+// fill on transient errors, so fill must be repeatable.
+func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx context.Context, write func(pg.Batch) error) error) (pg.WriteCounts, error) {
+	l, err := asLease(pl)
+	if err != nil {
+		return pg.WriteCounts{}, err
+	}
 	sess := s.session(ctx)
 	defer sess.Close(context.WithoutCancel(ctx))
 	counts, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
 		var total pg.WriteCounts
 		err := fill(ctx, func(b pg.Batch) error {
-			c, err := s.writeBatch(ctx, tx, loadID, b)
+			c, err := s.writeBatch(ctx, tx, l.id, b)
 			total.Add(c)
 			return err
 		})
+		if err != nil {
+			return total, err
+		}
+		if err := held(ctx, tx, l, "done"); err != nil {
+			return total, err
+		}
+		s.trips.Add(1)
+		res, err := tx.Run(ctx, "MATCH (l:_Load {token: $token}) DELETE l", map[string]any{"token": l.token})
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
 		return total, err
 	})
 	if err != nil {
