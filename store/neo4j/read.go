@@ -638,8 +638,15 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 	for _, k := range pg.Kinds {
 		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'node' AS what, '%s' AS name, count(n) AS n", k, k))
 	}
+	// A staged load's relationships touch a :_Staged node until it commits:
+	// the count store's totals less those (both ends staged counted once),
+	// which only a running load has.
 	for _, t := range pg.RelTypes() {
-		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t))
+		parts = append(parts,
+			fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t),
+			fmt.Sprintf("MATCH (:_Staged)-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, -count(r) AS n", t, t),
+			fmt.Sprintf("MATCH ()-[r:%s]->(:_Staged) RETURN 'rel' AS what, '%s' AS name, -count(r) AS n", t, t),
+			fmt.Sprintf("MATCH (:_Staged)-[r:%s]->(:_Staged) RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t))
 	}
 	recs, err := s.read(ctx, strings.Join(parts, "\nUNION ALL\n"), nil)
 	if err != nil {
@@ -651,8 +658,10 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 		n := int(m["n"].(int64))
 		switch name := m["name"].(string); {
 		case m["what"] == "rel":
-			if n > 0 {
+			if n += st.Relationships[pg.RelType(name)]; n > 0 {
 				st.Relationships[pg.RelType(name)] = n
+			} else {
+				delete(st.Relationships, pg.RelType(name))
 			}
 		case name == pg.SourceLabel:
 			st.Sources = n
