@@ -31,6 +31,11 @@ func Normalize(s string) string {
 	return b.String()
 }
 
+// MaxSearchTokens is the most tokens a search may have. The API refuses
+// more, and both stores answer alike up to it (Neo4j's full-text index
+// refuses a query of a thousand clauses; no name has sixteen words).
+const MaxSearchTokens = 16
+
 // Tokens returns the words of Normalize(s).
 func Tokens(s string) []string { return strings.Fields(Normalize(s)) }
 

@@ -29,7 +29,8 @@ type Store interface {
 	ListEntities(ctx context.Context, f EntityFilter, p Page) (EntityPage, error)
 
 	// Search returns one page of the entities whose names or aliases match
-	// the query tokens ([Matches]), ranked by [Score] and then [Less].
+	// the query tokens ([Matches]), ranked by [Score] and then [Less]. A
+	// query has at most [MaxSearchTokens] tokens.
 	Search(ctx context.Context, q SearchQuery, p Page) (SearchPage, error)
 
 	// Relationships answers a batch of relationship queries, one list per
@@ -133,7 +134,11 @@ type RelQuery struct {
 // how many there are in all.
 type RelPage struct {
 	Relationships []Relationship
-	Total         int
+	// Ends holds, for each relationship, the entity at its far end from the
+	// queried node, or nil where that end is a source; callers draw the
+	// neighbours without asking for them again.
+	Ends  []*Entity
+	Total int
 }
 
 // NeighborhoodQuery asks for the neighbourhood of an entity. Only
@@ -142,12 +147,33 @@ type RelPage struct {
 // The walk is breadth first; when more than Limit entities are in reach, it
 // keeps the nearest, and among those at the same depth the lowest IDs, and
 // sets [Subgraph.Truncated].
+//
+// A hub, an entity other than the centre whose [SubgraphNode.Degree] is
+// above HubDegree, is kept like any other but not walked through: its
+// neighbours are reached only by other ways, so a walk never costs a hub's
+// degree (the United States with its thousands of policies). Clients draw
+// its [SubgraphNode.Hidden] relationships as "+N more" and ask for the hub's
+// own neighbourhood to open it.
 type NeighborhoodQuery struct {
 	Center    string
 	Depth     int
 	Types     []RelType // empty: every traversable type
 	Direction Direction
 	Limit     int // most entities, the centre included; 0 or less: no limit
+	HubDegree int // 0 or less: [DefaultHubDegree]
+}
+
+// DefaultHubDegree is the degree above which a neighbourhood walk does not
+// go through an entity. A news graph's people and groups have tens of
+// relationships; its hubs, thousands.
+const DefaultHubDegree = 200
+
+// HubLimit returns the hub degree that q asks for, with the default applied.
+func (q NeighborhoodQuery) HubLimit() int {
+	if q.HubDegree <= 0 {
+		return DefaultHubDegree
+	}
+	return q.HubDegree
 }
 
 // Subgraph is a set of entities and the relationships among them, the shape
@@ -165,6 +191,11 @@ type Subgraph struct {
 type SubgraphNode struct {
 	Entity *Entity
 	Depth  int
+	// Degree counts the entity's relationships of the followed types, in
+	// either direction, in the whole graph (a self-loop once).
+	Degree int
+	// Hidden counts those of them that are not among the subgraph's edges.
+	Hidden int
 }
 
 // PathQuery asks for paths between two entities along traversable
@@ -211,4 +242,20 @@ type Stats struct {
 	Sources       int
 	Nodes         map[Kind]int
 	Relationships map[RelType]int
+}
+
+// CountHidden sets each node's Hidden from its Degree and the edges drawn
+// among the nodes; both stores call it, so they count alike.
+func (g *Subgraph) CountHidden() {
+	drawn := map[string]int{}
+	for _, r := range g.Edges {
+		drawn[r.From]++
+		if r.To != r.From {
+			drawn[r.To]++
+		}
+	}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		n.Hidden = max(n.Degree-drawn[n.Entity.ID], 0)
+	}
 }

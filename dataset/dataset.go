@@ -7,9 +7,16 @@
 // {"source": {…}}, {"entity": {…}} or {"relationship": {…}} object a line.
 // Both decode to the records of package policygraph.
 //
+// A YAML file may hold several documents ("---"), each read. Both formats
+// are UTF-8 (a leading byte-order mark is dropped) and refuse the same
+// things: bytes that are not UTF-8, a key stated twice, a record over
+// [MaxRecord] bytes; a YAML file is at most [MaxYAMLFile] bytes.
+//
 // Files are read as streams of [Record]s, so a load of any size is read in
-// bounded memory: [Validate] reads them twice (definitions, then
-// references) and the loader a third time to write.
+// bounded memory: [Validate] reads them once when every record refers only
+// to IDs defined before it, and a second time to resolve the records that
+// refer ahead (a third when some ID is found only by Options.Existing);
+// the loader reads them again to write.
 package dataset
 
 import (
@@ -21,6 +28,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/policygraph/policygraph"
 )
@@ -48,8 +57,8 @@ type Record struct {
 	Entity       *policygraph.Entity
 	Relationship *policygraph.Relationship
 
-	fields map[string]Position // YAML: where each field's value stands, by path ("evidence[1].quote")
-	line   []byte              // JSON Lines: the line, searched for a field's key on demand
+	node *yaml.Node // YAML: the record's mapping, searched for a field's value on demand
+	line []byte     // JSON Lines: the line, searched for a field's key on demand
 }
 
 // ID returns the ID of the record, derived for a relationship.
@@ -68,8 +77,10 @@ func (r *Record) ID() string {
 // At returns the position of the value of a field, or of the record when
 // the field's own is unknown.
 func (r *Record) At(field string) Position {
-	if p, ok := r.fields[field]; ok {
-		return p
+	if r.node != nil {
+		if n := yamlAt(r.node, field); n != nil {
+			return Position{File: r.Pos.File, Line: n.Line, Column: n.Column}
+		}
 	}
 	if r.line != nil && !strings.ContainsAny(field, ".[") {
 		if c := column(r.line, field); c > 0 {
@@ -125,7 +136,11 @@ func Open(file File) (Reader, error) {
 	switch strings.ToLower(filepath.Ext(file.Name)) {
 	case ".yaml", ".yml":
 		defer f.Close()
-		return newYAMLReader(file.Name, f)
+		r, err := newYAMLReader(file.Name, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file.Name, err)
+		}
+		return r, nil
 	case ".jsonl", ".ndjson":
 		return newJSONLReader(file.Name, f), nil
 	}

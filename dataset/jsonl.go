@@ -19,7 +19,8 @@ type jsonRecord struct {
 	Relationship *policygraph.Relationship `json:"relationship,omitempty"`
 }
 
-// jsonlReader streams a JSON Lines file a line at a time.
+// jsonlReader streams a JSON Lines file a line at a time, holding at most
+// one line of MaxRecord bytes.
 type jsonlReader struct {
 	path string
 	f    io.ReadCloser
@@ -28,24 +29,61 @@ type jsonlReader struct {
 }
 
 func newJSONLReader(path string, f io.ReadCloser) *jsonlReader {
-	return &jsonlReader{path: path, f: f, br: bufio.NewReaderSize(f, 1<<20)}
+	// Room for a line of MaxRecord bytes and its "\r\n": a longer line
+	// fills the buffer and is skipped rather than gathered.
+	return &jsonlReader{path: path, f: f, br: bufio.NewReaderSize(f, MaxRecord+2)}
 }
 
 func (jr *jsonlReader) Next() (*Record, error) {
 	for {
-		text, err := jr.br.ReadBytes('\n')
+		text, err := jr.br.ReadSlice('\n')
 		if len(text) == 0 && err != nil {
 			return nil, err // io.EOF at the end
+		}
+		jr.line++
+		if errors.Is(err, bufio.ErrBufferFull) {
+			n, err := jr.skipLine(len(text))
+			if err != nil {
+				return nil, err
+			}
+			return nil, tooLong(Position{File: jr.path, Line: jr.line}, n)
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, err
 		}
-		jr.line++
+		if jr.line == 1 {
+			if p := checkStart(jr.path, text); p != nil {
+				return nil, p
+			}
+			text = bytes.TrimPrefix(text, bom)
+		}
+		if n := len(bytes.TrimRight(text, "\r\n")); n > MaxRecord {
+			return nil, tooLong(Position{File: jr.path, Line: jr.line}, n)
+		}
 		text = bytes.TrimSpace(text)
 		if len(text) == 0 {
 			continue
 		}
-		return decodeJSONLine(jr.path, jr.line, text)
+		// The buffer is reused by the next read; the record keeps its line.
+		return decodeJSONLine(jr.path, jr.line, bytes.Clone(text))
+	}
+}
+
+// skipLine reads past the rest of a line too long for the buffer, of which
+// n bytes were read, and returns its length without the newline.
+func (jr *jsonlReader) skipLine(n int) (int, error) {
+	for {
+		more, err := jr.br.ReadSlice('\n')
+		n += len(more)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return n, nil
+		case err != nil:
+			return n, err
+		}
+		return n - len(more) + len(bytes.TrimRight(more, "\r\n")), nil
 	}
 }
 
@@ -82,6 +120,10 @@ func decodeJSONLine(path string, line int, text []byte) (*Record, error) {
 	}
 	if dec.More() {
 		return nil, &Problem{Pos: pos, Reason: "want one JSON object a line"}
+	}
+	if f := checkJSON(text); f != nil {
+		return nil, &Problem{Pos: Position{File: path, Line: line, Column: f.off + 1}, ID: lenientID(text),
+			Field: f.path, Reason: f.reason}
 	}
 	rec := &Record{Pos: pos, Source: jr.Source, Entity: jr.Entity, Relationship: jr.Relationship}
 	n := 0

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -111,18 +112,16 @@ func Check(ctx context.Context, files []File, opts Options) (Summary, error) {
 		v.files[f.Name] = i
 	}
 	// One pass defines every ID and resolves references to IDs already
-	// defined; a record that refers ahead waits until the end, so that a
-	// file may refer to what a later one defines.
+	// defined; a record that refers ahead is only marked, and a second pass
+	// resolves the marked records, so that a file may refer to what a later
+	// one defines without any record held in memory.
 	if err := Each(ctx, files, v.define, v.add); err != nil {
 		return v.sum, err
 	}
-	if err := v.lookupExisting(ctx); err != nil {
+	v.sum.ForwardRefs = v.waiting > 0
+	if err := v.resolveMarked(ctx, files); err != nil {
 		return v.sum, err
 	}
-	for _, r := range v.pending {
-		v.resolve(r)
-	}
-	v.sum.ForwardRefs = len(v.pending) > 0
 	if v.problems.Total > 0 {
 		slices.SortStableFunc(v.problems.List, func(a, b Problem) int {
 			return cmp.Or(cmp.Compare(v.files[a.Pos.File], v.files[b.Pos.File]),
@@ -150,7 +149,30 @@ type validator struct {
 	files    map[string]int
 	problems Problems
 	sum      Summary
-	pending  []*Record // records with references to IDs not yet defined
+
+	// Records are numbered in the order read; marked are those that refer
+	// to an ID not defined when they were read, one bit each.
+	n       int
+	marked  []uint64
+	waiting int // records marked
+}
+
+func (v *validator) mark(i int) {
+	for len(v.marked) <= i/64 {
+		v.marked = append(v.marked, 0)
+	}
+	v.marked[i/64] |= 1 << (i % 64)
+	v.waiting++
+}
+
+func (v *validator) isMarked(i int) bool {
+	return i/64 < len(v.marked) && v.marked[i/64]&(1<<(i%64)) != 0
+}
+
+func (v *validator) unmark(i int) {
+	if i/64 < len(v.marked) {
+		v.marked[i/64] &^= 1 << (i % 64)
+	}
 }
 
 func (v *validator) hash(s string) uint64 { return maphash.String(v.seed, s) }
@@ -167,6 +189,7 @@ func (v *validator) fail(r *Record, field, format string, args ...any) {
 }
 
 func (v *validator) define(r *Record) error {
+	defer func() { v.n++ }()
 	file := uint16(v.files[r.Pos.File])
 	switch {
 	case r.Source != nil:
@@ -229,29 +252,41 @@ func (v *validator) lookup(id string) (def, bool) {
 // inDatabase is the file index of IDs that Options.Existing found.
 const inDatabase = ^uint16(0)
 
-// lookupExisting asks Options.Existing about the IDs that pending records
-// refer to and no file defines.
-func (v *validator) lookupExisting(ctx context.Context) error {
-	if v.opts.Existing == nil || len(v.pending) == 0 {
+// resolveMarked reads the files again to resolve the records that referred
+// ahead. A reference that no file defines is asked of Options.Existing,
+// once for all of them, and its records are resolved by a third pass.
+// Decoding problems were reported by the first pass.
+func (v *validator) resolveMarked(ctx context.Context, files []File) error {
+	if v.waiting == 0 {
 		return nil
 	}
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range v.pending {
-		var refs []string
-		switch {
-		case r.Entity != nil:
-			refs = evidenceSources(r.Entity.Evidence)
-		case r.Relationship != nil:
-			refs = append(evidenceSources(r.Relationship.Evidence), r.Relationship.From, r.Relationship.To)
+	ignore := func(Problem) {}
+	missing := map[string]bool{}
+	i := 0
+	err := Each(ctx, files, func(r *Record) error {
+		defer func() { i++ }()
+		if !v.isMarked(i) {
+			return nil
 		}
-		for _, id := range refs {
-			if _, ok := v.lookup(id); !ok && id != "" && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+		undefined := false
+		for _, id := range refs(r) {
+			if _, ok := v.lookup(id); !ok && id != "" {
+				undefined = true
+				if v.opts.Existing != nil {
+					missing[id] = true
+				}
 			}
 		}
+		if !undefined || v.opts.Existing == nil {
+			v.unmark(i)
+			v.resolve(r)
+		}
+		return nil
+	}, ignore)
+	if err != nil || len(missing) == 0 {
+		return err
 	}
+	ids := slices.Sorted(maps.Keys(missing))
 	found, err := v.opts.Existing(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("look up existing ids: %w", err)
@@ -263,15 +298,33 @@ func (v *validator) lookupExisting(ctx context.Context) error {
 		}
 		v.defs[v.hash(id)] = d
 	}
+	i = 0
+	return Each(ctx, files, func(r *Record) error {
+		if v.isMarked(i) {
+			v.resolve(r)
+		}
+		i++
+		return nil
+	}, ignore)
+}
+
+// refs returns the IDs that a record refers to.
+func refs(r *Record) []string {
+	switch {
+	case r.Entity != nil:
+		return evidenceSources(r.Entity.Evidence)
+	case r.Relationship != nil:
+		return append(evidenceSources(r.Relationship.Evidence), r.Relationship.From, r.Relationship.To)
+	}
 	return nil
 }
 
 // resolveOrWait resolves the record's references now when every ID it
-// refers to is defined, and at the end otherwise.
+// refers to is defined, and marks it for the second pass otherwise.
 func (v *validator) resolveOrWait(r *Record, refs []string) {
 	for _, id := range refs {
 		if _, ok := v.lookup(id); !ok && id != "" {
-			v.pending = append(v.pending, r)
+			v.mark(v.n)
 			return
 		}
 	}

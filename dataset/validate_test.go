@@ -3,6 +3,7 @@ package dataset_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -336,5 +337,70 @@ relationships:
 	want := []string{"source/a|MENTIONS|person/x", "person/x|LEADS|country/y", "source/b|MENTIONS|person/x"}
 	if !slices.Equal(types, want) {
 		t.Errorf("relationships = %q, want %q", types, want)
+	}
+}
+
+// TestValidateForwardReferences checks the second pass that resolves
+// records referring ahead: references to later records, to IDs that only
+// Options.Existing knows (asked once, for every such ID together) and to
+// IDs that nothing defines (reported once).
+func TestValidateForwardReferences(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.jsonl")
+	os.WriteFile(path, []byte(`{"relationship": {"type": "LEADS", "from": "person/x", "to": "country/db", "evidence": [{"source": "source/a", "quote": "q"}]}}
+{"relationship": {"type": "LEADS", "from": "person/x", "to": "country/nowhere", "evidence": [{"source": "source/a", "quote": "q"}]}}
+{"entity": {"id": "person/x", "kind": "Person", "name": "X", "evidence": [{"source": "source/a", "quote": "q"}]}}
+{"relationship": {"type": "ALLIED_WITH", "from": "person/x", "to": "country/db", "evidence": [{"source": "source/a", "quote": "q"}]}}
+{"source": {"id": "source/a", "title": "A"}}
+`), 0o644)
+	var asked [][]string
+	existing := func(_ context.Context, ids []string) (map[string]string, error) {
+		asked = append(asked, ids)
+		return map[string]string{"country/db": "Country"}, nil
+	}
+	tests := []struct {
+		name     string
+		existing func(context.Context, []string) (map[string]string, error)
+		want     []string
+		asked    [][]string
+	}{
+		{
+			name: "without a database",
+			want: []string{
+				`d.jsonl:1:56: person/x|LEADS|country/db: to: unknown id "country/db": no source or entity defines it`,
+				`d.jsonl:2:56: person/x|LEADS|country/nowhere: to: unknown id "country/nowhere": no source or entity defines it`,
+				`d.jsonl:4:62: person/x|ALLIED_WITH|country/db: to: unknown id "country/db": no source or entity defines it`,
+			},
+		},
+		{
+			name:     "with a database",
+			existing: existing,
+			want:     []string{`d.jsonl:2:56: person/x|LEADS|country/nowhere: to: unknown id "country/nowhere": no source or entity defines it`},
+			asked:    [][]string{{"country/db", "country/nowhere"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked = nil
+			sum, err := dataset.Check(context.Background(), dataset.Paths(path), dataset.Options{Existing: tt.existing})
+			var got []string
+			var ps *dataset.Problems
+			if errors.As(err, &ps) {
+				for _, p := range ps.List {
+					got = append(got, strings.TrimPrefix(p.Error(), dir+string(filepath.Separator)))
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("problems:\n got  %q\n want %q", got, tt.want)
+			}
+			if fmt.Sprint(asked) != fmt.Sprint(tt.asked) {
+				t.Errorf("Existing asked %q, want %q", asked, tt.asked)
+			}
+			if !sum.ForwardRefs {
+				t.Error("ForwardRefs = false, want true")
+			}
+		})
 	}
 }

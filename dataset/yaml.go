@@ -1,12 +1,14 @@
 package dataset
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -23,31 +25,103 @@ var (
 	evidenceKeys = []string{"source", "quote"}
 )
 
-// yamlReader holds a decoded YAML file; curated files are small, so it
-// decodes them whole and hands out records one by one.
+// yamlReader reads a YAML file of at most MaxYAMLFile bytes: a stream of
+// one or more documents ("---" between them), each a mapping of sources,
+// entities and relationships. It decodes one document at a time and hands
+// out its records one by one, turning each list item into a record only
+// when it is asked for, so that a record read is dropped with its nodes.
 type yamlReader struct {
-	records  []*Record
+	path     string
+	dec      *yaml.Decoder // nil once the stream is done
+	items    []yamlItem    // the current document's records yet to read
 	problems []*Problem
 }
 
+// yamlItem is one list item of a section, not yet decoded.
+type yamlItem struct {
+	section string
+	keys    []string
+	node    *yaml.Node
+}
+
 func newYAMLReader(path string, r io.Reader) (*yamlReader, error) {
-	var doc yaml.Node
-	yr := &yamlReader{}
-	if err := yaml.NewDecoder(r).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return yr, nil // an empty file is an empty dataset
-		}
-		yr.problems = append(yr.problems, yamlProblem(path, Position{File: path, Line: 1}, "", err))
+	data, err := io.ReadAll(io.LimitReader(r, MaxYAMLFile+1))
+	if err != nil {
+		return nil, err
+	}
+	yr := &yamlReader{path: path}
+	if len(data) > MaxYAMLFile {
+		line := yamlLineOf(data, MaxYAMLFile)
+		yr.problems = append(yr.problems, &Problem{Pos: Position{File: path, Line: line},
+			Reason: fmt.Sprintf("YAML file larger than %d bytes (8 MiB): split it into several files or use JSON Lines", MaxYAMLFile)})
 		return yr, nil
+	}
+	if p := checkStart(path, data); p != nil {
+		yr.problems = append(yr.problems, p)
+		return yr, nil
+	}
+	data = bytes.TrimPrefix(data, bom)
+	// yaml.v3 reports bytes that are not UTF-8 at line 1, wherever they are.
+	if !utf8.Valid(data) {
+		yr.problems = append(yr.problems, invalidUTF8(path, data))
+		return yr, nil
+	}
+	yr.dec = yaml.NewDecoder(bytes.NewReader(data))
+	return yr, nil
+}
+
+// invalidUTF8 places the first byte of data that is not UTF-8.
+func invalidUTF8(path string, data []byte) *Problem {
+	off := 0
+	for off < len(data) {
+		r, n := utf8.DecodeRune(data[off:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		off += n
+	}
+	lineStart := bytes.LastIndexAny(data[:off], "\r\n") + 1
+	return &Problem{
+		Pos:    Position{File: path, Line: yamlLineOf(data, off), Column: 1 + utf8.RuneCount(data[lineStart:off])},
+		Reason: fmt.Sprintf("invalid UTF-8 (byte %#x): save the file as UTF-8", data[off]),
+	}
+}
+
+// yamlLineOf returns the line of the byte at off as YAML counts lines:
+// "\r\n", "\r" and "\n" each end one.
+func yamlLineOf(data []byte, off int) int {
+	b := data[:off]
+	return 1 + bytes.Count(b, []byte("\n")) + bytes.Count(b, []byte("\r")) - bytes.Count(b, []byte("\r\n"))
+}
+
+// document decodes the next document into items; false at the end of the
+// stream or after an error that stops the parser.
+func (yr *yamlReader) document() bool {
+	if yr.dec == nil {
+		return false
+	}
+	var doc yaml.Node
+	if err := yr.dec.Decode(&doc); err != nil {
+		yr.dec = nil
+		if !errors.Is(err, io.EOF) { // io.EOF: the end, or an empty file
+			yr.problems = append(yr.problems, yamlProblem(yr.path, Position{File: yr.path, Line: 1}, "", err))
+		}
+		return false
 	}
 	top := &doc
-	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+	if top.Kind == yaml.DocumentNode {
+		if len(top.Content) == 0 {
+			return true // an empty document between two "---"
+		}
 		top = top.Content[0]
 	}
-	at := func(n *yaml.Node) Position { return Position{File: path, Line: n.Line, Column: n.Column} }
+	if top.Kind == yaml.ScalarNode && top.Tag == "!!null" {
+		return true // a document of nothing but comments
+	}
+	at := func(n *yaml.Node) Position { return Position{File: yr.path, Line: n.Line, Column: n.Column} }
 	if top.Kind != yaml.MappingNode {
 		yr.problems = append(yr.problems, &Problem{Pos: at(top), Reason: "want a mapping of sources, entities and relationships"})
-		return yr, nil
+		return true
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, list := top.Content[i], top.Content[i+1]
@@ -71,29 +145,25 @@ func newYAMLReader(path string, r io.Reader) (*yamlReader, error) {
 			continue
 		}
 		for _, item := range list.Content {
-			rec, p := decodeYAMLRecord(path, key.Value, keys, item)
-			if p != nil {
-				yr.problems = append(yr.problems, p...)
-			}
-			if rec != nil {
-				yr.records = append(yr.records, rec)
-			}
+			yr.items = append(yr.items, yamlItem{section: key.Value, keys: keys, node: item})
 		}
 	}
-	return yr, nil
+	return true
 }
 
 func decodeYAMLRecord(path, section string, keys []string, n *yaml.Node) (*Record, []*Problem) {
-	rec := &Record{Pos: Position{File: path, Line: n.Line, Column: n.Column}, fields: map[string]Position{}}
+	rec := &Record{Pos: Position{File: path, Line: n.Line, Column: n.Column}, node: n}
 	if n.Kind != yaml.MappingNode {
 		return nil, []*Problem{{Pos: rec.Pos, Reason: "want a mapping"}}
+	}
+	if size := yamlSize(n); size > MaxRecord {
+		return nil, []*Problem{tooLong(rec.Pos, size)}
 	}
 	id := mappingValue(n, "id")
 	if section == "relationships" {
 		id = ""
 	}
 	var problems []*Problem
-	collectFields(path, "", n, rec.fields)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if !contains(keys, k.Value) {
@@ -126,9 +196,9 @@ func decodeYAMLRecord(path, section string, keys []string, n *yaml.Node) (*Recor
 	}
 	if err != nil {
 		p := yamlProblem(path, rec.Pos, id, err)
-		for f, at := range rec.fields {
-			if at.Line == p.Pos.Line && !strings.Contains(f, "[") {
-				p.Field, p.Pos = f, at
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := n.Content[i+1]; v.Line == p.Pos.Line {
+				p.Field, p.Pos = n.Content[i].Value, Position{File: path, Line: v.Line, Column: v.Column}
 			}
 		}
 		return nil, append(problems, p)
@@ -136,25 +206,38 @@ func decodeYAMLRecord(path, section string, keys []string, n *yaml.Node) (*Recor
 	return rec, problems
 }
 
-// collectFields records where each value of a mapping stands, by path.
-func collectFields(path, prefix string, n *yaml.Node, into map[string]Position) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		name := prefix + n.Content[i].Value
-		v := n.Content[i+1]
-		into[name] = Position{File: path, Line: v.Line, Column: v.Column}
-		if v.Kind == yaml.SequenceNode {
-			for j, item := range v.Content {
-				elem := fmt.Sprintf("%s[%d]", name, j)
-				into[elem] = Position{File: path, Line: item.Line, Column: item.Column}
-				if item.Kind == yaml.MappingNode {
-					collectFields(path, elem+".", item, into)
-				}
+// yamlSize is the size of a record: the bytes of its keys and values.
+func yamlSize(n *yaml.Node) int {
+	size := len(n.Value)
+	for _, c := range n.Content {
+		size += yamlSize(c)
+	}
+	return size
+}
+
+// yamlAt finds the value of a field of a record by path, such as
+// "evidence[1].quote", or nil.
+func yamlAt(n *yaml.Node, path string) *yaml.Node {
+	for part := range strings.SplitSeq(path, ".") {
+		name, index, indexed := strings.Cut(part, "[")
+		if n = mappingNode(n, name); n == nil {
+			return nil
+		}
+		if indexed {
+			i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return nil
 			}
+			n = n.Content[i]
 		}
 	}
+	return n
 }
 
 func mappingNode(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			return n.Content[i+1]
@@ -190,17 +273,28 @@ func yamlProblem(path string, at Position, id string, err error) *Problem {
 }
 
 func (yr *yamlReader) Next() (*Record, error) {
-	if len(yr.problems) > 0 {
-		p := yr.problems[0]
-		yr.problems = yr.problems[1:]
-		return nil, p
+	for {
+		if len(yr.problems) > 0 {
+			p := yr.problems[0]
+			yr.problems[0] = nil
+			yr.problems = yr.problems[1:]
+			return nil, p
+		}
+		if len(yr.items) == 0 {
+			if !yr.document() && len(yr.problems) == 0 {
+				return nil, io.EOF
+			}
+			continue
+		}
+		it := yr.items[0]
+		yr.items[0] = yamlItem{} // the nodes go with the record
+		yr.items = yr.items[1:]
+		rec, problems := decodeYAMLRecord(yr.path, it.section, it.keys, it.node)
+		yr.problems = append(yr.problems, problems...)
+		if rec != nil {
+			return rec, nil
+		}
 	}
-	if len(yr.records) == 0 {
-		return nil, io.EOF
-	}
-	r := yr.records[0]
-	yr.records = yr.records[1:]
-	return r, nil
 }
 
 func (yr *yamlReader) Close() error { return nil }

@@ -29,6 +29,10 @@ var (
 
 func ptr[T any](v T) *T { return &v }
 
+// maxHubDegree bounds a neighbourhood's hubDegree, so that no client can
+// ask a walk to go through the biggest hubs.
+const maxHubDegree = 10000
+
 // designations pages the TARGETS relationships to an organization from
 // policies of type designation. The store cannot filter by the far end's
 // type, so the field reads them all (up to scanLimit), which costs two

@@ -45,6 +45,9 @@ func TestHostileDocuments(t *testing.T) {
 		{"100,000 tokens", "{ " + strings.Repeat("stats ", 100000) + "}", "DOCUMENT_LIMIT_EXCEEDED"},
 		{"aliases multiply cost", aliases(60, `neighborhood(id: "country/mexico", depth: 3, limit: 1000) { nodes { id } edges { id } }`), "COMPLEXITY_LIMIT_EXCEEDED"},
 		{"timeline first 0 asks for nothing", `{ timeline(first: 0) { date } }`, ""},
+		// Neo4j's full-text index fails past a thousand clauses.
+		{"5,000-word search", `{ search(text: "` + strings.Repeat("mexico ", 5000) + `") { totalCount } }`, "BAD_USER_INPUT"},
+		{"hubDegree out of range", `{ neighborhood(id: "country/mexico", hubDegree: 0) { truncated } }`, "BAD_USER_INPUT"},
 		{"a small fragment tree is fine", fragmentBomb(5), ""},
 	}
 	for _, tt := range tests {

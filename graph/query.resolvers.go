@@ -65,8 +65,11 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*policygra
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []policygraph.Kind, first *int, after *string) (*model.SearchConnection, error) {
-	if len(policygraph.Tokens(text)) == 0 {
+	switch n := len(policygraph.Tokens(text)); {
+	case n == 0:
 		return nil, apierror.BadInput("search text must have at least one letter or digit")
+	case n > policygraph.MaxSearchTokens:
+		return nil, apierror.BadInput("search text has %d words; at most %d are searched", n, policygraph.MaxSearchTokens)
 	}
 	p, err := r.page(first, after)
 	if err != nil {
@@ -137,12 +140,16 @@ func (r *queryResolver) Policies(ctx context.Context, types []string, statuses [
 	return &model.PolicyConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) (*model.Subgraph, error) {
 	q := policygraph.NeighborhoodQuery{
 		Center:    id,
 		Depth:     orDefault(depth, 1),
 		Direction: orDefault(direction, policygraph.Both),
 		Limit:     orDefault(limit, 100),
+		HubDegree: orDefault(hubDegree, policygraph.DefaultHubDegree),
+	}
+	if q.HubDegree < 1 || q.HubDegree > maxHubDegree {
+		return nil, apierror.BadInput("hubDegree must be between 1 and %d, not %d", maxHubDegree, q.HubDegree)
 	}
 	if q.Depth < 1 || q.Depth > r.cfg.MaxNeighborhoodDepth {
 		return nil, apierror.BadInput("depth must be between 1 and %d, not %d", r.cfg.MaxNeighborhoodDepth, q.Depth)
@@ -164,6 +171,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		out.Nodes[i] = model.SubgraphNode{
 			ID: n.Entity.ID, Label: n.Entity.Name, Kind: n.Entity.Kind,
 			Type: optional(strings.ToUpper(n.Entity.Type)), Depth: n.Depth, Entity: model.Wrap(n.Entity),
+			Degree: n.Degree, HiddenRelationships: n.Hidden,
 		}
 	}
 	if out.Edges == nil {

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
@@ -62,7 +65,8 @@ func decodeCursor(c string) (int, error) {
 	b, err := base64.StdEncoding.DecodeString(c)
 	if err == nil {
 		if s, ok := strings.CutPrefix(string(b), cursorPrefix); ok {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			// Below MaxInt, so that the page after it does not wrap round.
+			if n, err := strconv.Atoi(s); err == nil && n >= 0 && n < math.MaxInt {
 				return n, nil
 			}
 		}
@@ -113,6 +117,7 @@ func (r *Resolver) relConnection(ctx context.Context, id string, types []policyg
 	if err != nil {
 		return nil, err
 	}
+	prime(ctx, rp.Ends...) // the edges' nodes cost no second store call
 	return relEdges(id, p, rp.Relationships, rp.Total), nil
 }
 
@@ -192,4 +197,20 @@ func orDefault[T any](v *T, def T) T {
 		return def
 	}
 	return *v
+}
+
+// selectsOnlyID reports whether the field being resolved selects nothing
+// of its object but what the parent already knows (id, __typename), so
+// the object need not be fetched.
+func selectsOnlyID(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil) {
+		if f.Name != "id" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return true
 }

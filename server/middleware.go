@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 
@@ -44,7 +47,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.metrics.httpRequests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		s.metrics.httpDuration.WithLabelValues(route).Observe(d.Seconds())
-		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("route", route),
@@ -52,7 +55,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", d),
 			slog.String("remote", r.RemoteAddr),
-		)
+		}
+		if info.identity.Subject != "" {
+			attrs = append(attrs, slog.String("subject", info.identity.Subject), slog.String("auth", info.identity.Method))
+		}
+		if info.authErr != nil { // why, which the client is not told
+			attrs = append(attrs, slog.String("auth_error", info.authErr.Error()))
+		}
+		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "http request", attrs...)
 	})
 }
 

@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/server/auth"
 )
 
 // Config configures a Server. A zero field takes its default from
@@ -37,6 +39,21 @@ type Config struct {
 
 	// Graph holds the limits of the GraphQL API.
 	Graph graph.Config
+
+	// Auth, when set, verifies the bearer token of every request except
+	// those of public routes (/healthz, /readyz, /metrics when
+	// PublicMetrics, and routes added with HandlePublic).
+	Auth auth.Verifier
+	// PublicMetrics leaves /metrics open when Auth is set, for a scraper
+	// that sends no token.
+	PublicMetrics bool
+	// InsecurePublic allows listening beyond loopback without Auth.
+	InsecurePublic bool
+	// RateLimit is how many requests a second each client may make on
+	// the guarded routes, refilling a bucket of RateBurst; a client is
+	// its authenticated subject, else its IP address. 0: no limit.
+	RateLimit float64
+	RateBurst int // default: RateLimit rounded up, at least 1
 }
 
 // DefaultConfig returns the defaults.
@@ -71,6 +88,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
 	}
+	if c.RateLimit > 0 && c.RateBurst <= 0 {
+		c.RateBurst = max(1, int(math.Ceil(c.RateLimit)))
+	}
 	return c
 }
 
@@ -82,6 +102,7 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler // mux within the middleware
+	limiter *limiter     // nil: no rate limit
 }
 
 // New returns a Server over store. Every store call is counted and timed
@@ -97,20 +118,33 @@ func New(cfg Config, store policygraph.Store, logger *slog.Logger) *Server {
 		metrics: m,
 		mux:     http.NewServeMux(),
 	}
+	if cfg.RateLimit > 0 {
+		s.limiter = newLimiter(cfg.RateLimit, cfg.RateBurst, time.Now)
+	}
 	gql := graph.NewHandler(cfg.Graph, s.store, logger)
 	gql.Use(m.operations())
 	s.Handle("/graphql", http.MaxBytesHandler(gql, cfg.MaxBodyBytes))
-	s.Handle("GET /healthz", http.HandlerFunc(s.healthz))
-	s.Handle("GET /readyz", http.HandlerFunc(s.readyz))
-	s.Handle("GET /metrics", m.handler())
+	// Probes carry no token and must not be throttled into restarts.
+	s.HandlePublic("GET /healthz", http.HandlerFunc(s.healthz))
+	s.HandlePublic("GET /readyz", http.HandlerFunc(s.readyz))
+	if cfg.PublicMetrics {
+		s.HandlePublic("GET /metrics", m.handler())
+	} else {
+		s.Handle("GET /metrics", m.handler())
+	}
 	s.handler = s.recover(s.logRequests(cors(cfg.CORSOrigins, s.mux)))
 	return s
 }
 
 // Handle adds a route, with a pattern of http.ServeMux ("GET /export/{format}").
 // Its requests are logged, metered by pattern, and get CORS headers like
-// the rest.
-func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+// the rest, and need authentication and count against the rate limit when
+// the server has them.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, s.guard(h)) }
+
+// HandlePublic adds a route like Handle that needs no authentication and
+// has no rate limit: for routes that serve no data, such as static pages.
+func (s *Server) HandlePublic(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Store returns the server's store, instrumented, for handlers added with
 // Handle.
@@ -122,6 +156,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // ListenAndServe listens on the configured address and serves until ctx is
 // done, then shuts down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	if err := s.cfg.CheckExposure(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

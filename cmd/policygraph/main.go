@@ -5,6 +5,7 @@
 //	policygraph load [flags] FILE...
 //	policygraph gen [flags]
 //	policygraph serve [flags]
+//	policygraph apikey [--append FILE] NAME
 //	policygraph version
 //
 // Run "policygraph COMMAND -h" for a command's flags. Connection settings
@@ -36,6 +37,7 @@ func commands() []command {
 		{"load", "validate dataset files and write them to Neo4j", runLoad},
 		{"gen", "generate a synthetic policy graph as JSON Lines", runGen},
 		{"serve", "serve the graph over GraphQL", runServe},
+		{"apikey", "make an API key for serve --api-keys", runApikey},
 		{"version", "print the version", runVersion},
 	}
 }

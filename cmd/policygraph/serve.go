@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/export"
 	"github.com/policygraph/policygraph/server"
+	"github.com/policygraph/policygraph/server/auth"
 	"github.com/policygraph/policygraph/store/memory"
 	"github.com/policygraph/policygraph/store/neo4j"
 	"github.com/policygraph/policygraph/web"
@@ -52,13 +55,25 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "time limit to write a response; must exceed --timeout")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long requests in flight may finish on SIGINT or SIGTERM")
+	var ac authFlags
+	fs.StringVar(&ac.keysFile, "api-keys", "", "API key `FILE`, one name:sha256-hex a line (policygraph apikey makes them)")
+	fs.StringVar(&ac.jwtSecretFile, "jwt-secret-file", "", "`FILE` holding the HS256 secret of accepted JWTs (32 bytes or more)")
+	fs.StringVar(&ac.jwtKeysFile, "jwt-keys", "", "PEM public key(s) or JWKS `FILE` verifying RS256/ES256 JWTs")
+	fs.StringVar(&ac.jwtIssuer, "jwt-issuer", "", "iss claim a JWT must have (empty: any)")
+	fs.StringVar(&ac.jwtAudience, "jwt-audience", "", "aud claim a JWT must hold (required with --jwt-secret-file or --jwt-keys)")
+	fs.DurationVar(&ac.jwtLeeway, "jwt-leeway", 30*time.Second, "clock skew allowed in a JWT's exp and nbf")
+	fs.BoolVar(&cfg.PublicMetrics, "public-metrics", false, "serve /metrics without authentication")
+	fs.BoolVar(&cfg.InsecurePublic, "insecure-public", false, "allow listening beyond loopback without authentication: anyone who reaches the port reads the graph")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 0, "requests a second each client may make (by subject, else IP); 0: no limit")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", 0, "requests a client may make at once above --rate-limit (default: --rate-limit rounded up)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `usage: policygraph serve [flags]
 
 Serves the graph over GraphQL at /graphql, with /healthz, /readyz and
-/metrics. With NEO4J_URI set it serves that Neo4j (NEO4J_USER,
+/metrics. Off loopback it needs --api-keys or a JWT key (or
+--insecure-public). With NEO4J_URI set it serves that Neo4j (NEO4J_USER,
 NEO4J_PASSWORD, NEO4J_DATABASE); without, an in-memory store of the seed
 dataset and the --data files. Flags may also be set as POLICYGRAPH_<FLAG>
 environment variables (POLICYGRAPH_MAX_HOPS=4).`)
@@ -88,6 +103,34 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 		fmt.Fprintln(stderr, "policygraph serve:", err)
 		return 2
 	}
+	if cfg.RateLimit < 0 || cfg.RateBurst < 0 {
+		fmt.Fprintln(stderr, "policygraph serve: --rate-limit and --rate-burst must not be negative")
+		return 2
+	}
+	verifier, desc, err := ac.verifier()
+	if err != nil {
+		fmt.Fprintln(stderr, "policygraph serve:", err)
+		return 2
+	}
+	cfg.Auth = verifier
+	if err := cfg.CheckExposure(ctx); err != nil {
+		if errors.Is(err, server.ErrPublicWithoutAuth) {
+			fmt.Fprintf(stderr, "policygraph serve: refusing to serve %s without authentication: it is not a loopback address (no host, 0.0.0.0 or [::] is every interface), so anyone who reaches the port would read the graph.\n"+
+				"Give --api-keys FILE and/or --jwt-secret-file/--jwt-keys with --jwt-audience, listen on 127.0.0.1, or pass --insecure-public to serve it openly.\n", cfg.Addr)
+		} else {
+			fmt.Fprintln(stderr, "policygraph serve:", err)
+		}
+		return 2
+	}
+	if cfg.Auth == nil && cfg.InsecurePublic {
+		logger.Warn("serving without authentication (--insecure-public): anyone who reaches the port reads the graph", "addr", cfg.Addr)
+	}
+	burst := cfg.RateBurst
+	if cfg.RateLimit > 0 && burst == 0 {
+		burst = int(math.Ceil(cfg.RateLimit)) // the server's default
+	}
+	logger.Info("access", "auth", desc, "public_metrics", cfg.PublicMetrics,
+		"rate_limit", cfg.RateLimit, "rate_burst", burst)
 
 	store, closeStore, err := openStore(ctx, logger, files, !*noSeed)
 	if err != nil {
@@ -100,7 +143,10 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 		"max_page_size", g.MaxPageSize, "max_neighborhood_depth", g.MaxNeighborhoodDepth,
 		"max_neighborhood_limit", g.MaxNeighborhoodLimit, "max_hops", g.MaxHops, "cors_origins", origins)
 	srv := server.New(cfg, store, logger)
-	web.Register(srv) // the explorer at /explore, GraphiQL at /graphiql
+	// The explorer at /explore, GraphiQL at /graphiql: static pages with
+	// no data in them, open so that a browser can load them; their calls
+	// to /graphql need a token like any other (GraphiQL's headers pane).
+	web.Register(publicRoutes{srv})
 	// GraphML, GEXF and Cytoscape.js JSON downloads at /export/
 	srv.Handle("GET /export/", export.Handler(srv.Store(), export.Limits{}, logger))
 	if err := srv.ListenAndServe(ctx); err != nil {
@@ -196,4 +242,61 @@ func (l *listFlag) String() string { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error {
 	*l = append(*l, v)
 	return nil
+}
+
+// publicRoutes registers routes on a server as public ones.
+type publicRoutes struct{ srv *server.Server }
+
+func (p publicRoutes) Handle(pattern string, h http.Handler) { p.srv.HandlePublic(pattern, h) }
+
+// authFlags are serve's authentication flags.
+type authFlags struct {
+	keysFile, jwtSecretFile, jwtKeysFile string
+	jwtIssuer, jwtAudience               string
+	jwtLeeway                            time.Duration
+}
+
+// verifier builds the verifier the flags ask for, nil for none, and says
+// what it accepts for the startup log.
+func (a authFlags) verifier() (auth.Verifier, string, error) {
+	var keys, jwtv auth.Verifier
+	var desc []string
+	if a.keysFile != "" {
+		ks, err := auth.ReadKeyFile(a.keysFile)
+		if err != nil {
+			return nil, "", err
+		}
+		keys = ks
+		desc = append(desc, fmt.Sprintf("%d API keys", ks.Len()))
+	}
+	if a.jwtSecretFile != "" || a.jwtKeysFile != "" {
+		cfg := auth.JWTConfig{Issuer: a.jwtIssuer, Audience: a.jwtAudience, Leeway: a.jwtLeeway}
+		if a.jwtSecretFile != "" {
+			secret, err := auth.ReadSecretFile(a.jwtSecretFile)
+			if err != nil {
+				return nil, "", err
+			}
+			cfg.Secret = secret
+			desc = append(desc, "HS256 JWTs")
+		}
+		if a.jwtKeysFile != "" {
+			pub, err := auth.ReadPublicKeyFile(a.jwtKeysFile)
+			if err != nil {
+				return nil, "", err
+			}
+			cfg.PublicKeys = pub
+			desc = append(desc, fmt.Sprintf("RS256/ES256 JWTs (%d keys)", len(pub)))
+		}
+		j, err := auth.NewJWT(cfg)
+		if err != nil {
+			return nil, "", fmt.Errorf("%w (--jwt-audience, --jwt-secret-file, --jwt-keys)", err)
+		}
+		jwtv = j
+	} else if a.jwtIssuer != "" || a.jwtAudience != "" {
+		return nil, "", errors.New("--jwt-issuer and --jwt-audience need --jwt-secret-file or --jwt-keys")
+	}
+	if keys == nil && jwtv == nil {
+		return nil, "none", nil
+	}
+	return auth.Any(keys, jwtv), strings.Join(desc, ", "), nil
 }

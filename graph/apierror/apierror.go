@@ -24,6 +24,12 @@ const (
 	// Timeout says the request ran past its time limit; trying the same
 	// query again will likely time out again, unlike UNAVAILABLE.
 	Timeout = "TIMEOUT"
+	// Unauthenticated refuses a request without a valid bearer token
+	// (HTTP 401), before GraphQL sees it.
+	Unauthenticated = "UNAUTHENTICATED"
+	// RateLimited refuses a request of a client over its rate (HTTP 429,
+	// with Retry-After).
+	RateLimited = "RATE_LIMITED"
 )
 
 // New returns an error whose message is shown to the client as is.

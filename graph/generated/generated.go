@@ -191,7 +191,7 @@ type ComplexityRoot struct {
 		Countries     func(childComplexity int, first *int, after *string) int
 		Entities      func(childComplexity int, ids []string) int
 		Entity        func(childComplexity int, id string) int
-		Neighborhood  func(childComplexity int, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int) int
+		Neighborhood  func(childComplexity int, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) int
 		Organizations func(childComplexity int, types []string, first *int, after *string) int
 		Paths         func(childComplexity int, from string, to string, maxHops *int, types []policygraph.RelType, first *int) int
 		People        func(childComplexity int, first *int, after *string) int
@@ -282,12 +282,14 @@ type ComplexityRoot struct {
 	}
 
 	SubgraphNode struct {
-		Depth  func(childComplexity int) int
-		Entity func(childComplexity int) int
-		ID     func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Label  func(childComplexity int) int
-		Type   func(childComplexity int) int
+		Degree              func(childComplexity int) int
+		Depth               func(childComplexity int) int
+		Entity              func(childComplexity int) int
+		HiddenRelationships func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		Label               func(childComplexity int) int
+		Type                func(childComplexity int) int
 	}
 
 	TimelineEvent struct {
@@ -366,7 +368,7 @@ type QueryResolver interface {
 	Organizations(ctx context.Context, types []string, first *int, after *string) (*model.OrganizationConnection, error)
 	Countries(ctx context.Context, first *int, after *string) (*model.CountryConnection, error)
 	Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first *int, after *string) (*model.PolicyConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int) (*model.Subgraph, error)
+	Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) (*model.Subgraph, error)
 	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType) (*model.Path, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType, first *int) ([]model.Path, error)
 	Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first *int) ([]model.TimelineEvent, error)
@@ -1092,7 +1094,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["limit"].(*int), args["hubDegree"].(*int)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -1513,6 +1515,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "SubgraphNode.degree":
+		if e.ComplexityRoot.SubgraphNode.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.Degree(childComplexity), true
 	case "SubgraphNode.depth":
 		if e.ComplexityRoot.SubgraphNode.Depth == nil {
 			break
@@ -1525,6 +1533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SubgraphNode.Entity(childComplexity), true
+	case "SubgraphNode.hiddenRelationships":
+		if e.ComplexityRoot.SubgraphNode.HiddenRelationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphNode.HiddenRelationships(childComplexity), true
 	case "SubgraphNode.id":
 		if e.ComplexityRoot.SubgraphNode.ID == nil {
 			break
@@ -2161,7 +2175,8 @@ type Query {
   them, in the nodes-and-edges shape that Cytoscape.js and Gephi take. Only
   relationships between entities are followed (not QUOTED_IN or MENTIONS).
   When more than ` + "`" + `limit` + "`" + ` entities are in reach, the nearest are kept and
-  ` + "`" + `truncated` + "`" + ` is true.
+  ` + "`" + `truncated` + "`" + ` is true. Each node says how many of its relationships are not
+  drawn (` + "`" + `hiddenRelationships` + "`" + `), as "+N more".
   """
   neighborhood(
     "The centre's ID."
@@ -2174,6 +2189,12 @@ type Query {
     direction: Direction = BOTH
     "The most entities to return, the centre included, at most the maximum neighbourhood limit."
     limit: Int = 100
+    """
+    Entities other than the centre with more relationships than this (of the
+    followed types) are hubs: kept, but not walked through, so a walk never
+    costs a hub's degree. From 1 to 10000.
+    """
+    hubDegree: Int = 200
   ): Subgraph!
 
   """
@@ -2450,6 +2471,17 @@ type SubgraphNode {
   type: String
   "How many hops the entity is from the centre; 0 for the centre."
   depth: Int!
+  """
+  How many relationships of the followed types the entity has in the whole
+  graph, in either direction; size nodes by it.
+  """
+  degree: Int!
+  """
+  How many of those are not among the subgraph's edges: draw them as "+N
+  more" and ask for the entity's own neighbourhood to open it. A hub (degree
+  above the neighbourhood's hubDegree) is shown but not walked through.
+  """
+  hiddenRelationships: Int!
   "The entity itself, for any other field."
   entity: Entity!
 }
@@ -3080,6 +3112,10 @@ func (ec *executionContext) childFields_SubgraphNode(ctx context.Context, field 
 		return ec.fieldContext_SubgraphNode_type(ctx, field)
 	case "depth":
 		return ec.fieldContext_SubgraphNode_depth(ctx, field)
+	case "degree":
+		return ec.fieldContext_SubgraphNode_degree(ctx, field)
+	case "hiddenRelationships":
+		return ec.fieldContext_SubgraphNode_hiddenRelationships(ctx, field)
 	case "entity":
 		return ec.fieldContext_SubgraphNode_entity(ctx, field)
 	}
@@ -3829,6 +3865,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "hubDegree",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hubDegree"] = arg5
 	return args, nil
 }
 
@@ -7290,7 +7334,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["limit"].(*int), fc.Args["hubDegree"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -9028,6 +9072,52 @@ func (ec *executionContext) _SubgraphNode_depth(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_SubgraphNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubgraphNode_degree(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SubgraphNode_hiddenRelationships(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphNode_hiddenRelationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenRelationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphNode_hiddenRelationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubgraphNode", field, false, false, "Int")
 }
 
@@ -12100,6 +12190,16 @@ func (ec *executionContext) _SubgraphNode(ctx context.Context, sel ast.Selection
 			}
 		case "depth":
 			out.Values[i] = ec._SubgraphNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._SubgraphNode_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenRelationships":
+			out.Values[i] = ec._SubgraphNode_hiddenRelationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -190,6 +190,13 @@ type SubgraphNode struct {
 	Type *string `json:"type,omitempty"`
 	// How many hops the entity is from the centre; 0 for the centre.
 	Depth int `json:"depth"`
+	// How many relationships of the followed types the entity has in the whole
+	// graph, in either direction; size nodes by it.
+	Degree int `json:"degree"`
+	// How many of those are not among the subgraph's edges: draw them as "+N
+	// more" and ask for the entity's own neighbourhood to open it. A hub (degree
+	// above the neighbourhood's hubDegree) is shown but not walked through.
+	HiddenRelationships int `json:"hiddenRelationships"`
 	// The entity itself, for any other field.
 	Entity Entity `json:"entity"`
 }

@@ -52,6 +52,7 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 	}
 	defer s.release(sc)
 	seen := &sc.fwd // depths of the kept nodes
+	hub := q.HubLimit()
 
 	var g pg.Subgraph
 	kept := []int32{c}
@@ -71,14 +72,21 @@ func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Su
 			seen.mark(v, int32(d))
 		}
 		kept = append(kept, layer...)
-		frontier = kept[len(kept)-len(layer):]
+		// Hubs are kept but not walked through (see pg.NeighborhoodQuery).
+		frontier = nil
+		for _, v := range layer {
+			if s.degree(v, m) <= hub {
+				frontier = append(frontier, v)
+			}
+		}
 	}
 
 	g.Nodes = make([]pg.SubgraphNode, len(kept))
 	for i, n := range kept {
-		g.Nodes[i] = pg.SubgraphNode{Entity: s.ents[n], Depth: int(seen.val[n])}
+		g.Nodes[i] = pg.SubgraphNode{Entity: s.ents[n], Depth: int(seen.val[n]), Degree: s.degree(n, m)}
 	}
 	g.Edges = s.edgesAmong(seen, kept, m)
+	g.CountHidden()
 	return g, nil
 }
 
@@ -571,4 +579,23 @@ func (w *pathWalk) emit() {
 			return
 		}
 	}
+}
+
+// degree counts u's relationships of m in either direction, a self-loop
+// once.
+func (s *Store) degree(u int32, m typeMask) int {
+	n := 0
+	rs, _ := s.out.list(u)
+	for _, r := range rs {
+		if m.has(s.relType[r]) {
+			n++
+		}
+	}
+	rs, ns := s.in.list(u)
+	for j, r := range rs {
+		if ns[j] != u && m.has(s.relType[r]) {
+			n++
+		}
+	}
+	return n
 }

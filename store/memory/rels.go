@@ -39,6 +39,7 @@ func (s *Store) relPage(q pg.RelQuery) pg.RelPage {
 		}
 		if page.Total >= lo && page.Total < hi {
 			page.Relationships = append(page.Relationships, s.relationship(r))
+			page.Ends = append(page.Ends, s.entityAt(s.other(r, n)))
 		}
 		page.Total++
 	}
@@ -55,4 +56,21 @@ func (s *Store) follows(r, n int32, d pg.Direction) bool {
 		return s.relTo[r] == n
 	}
 	return true
+}
+
+// other returns the node at the far end of relationship r from node n (n
+// itself for a self-loop).
+func (s *Store) other(r, n int32) int32 {
+	if s.relFrom[r] == n {
+		return s.relTo[r]
+	}
+	return s.relFrom[r]
+}
+
+// entityAt returns the entity of node n, or nil when n is a source.
+func (s *Store) entityAt(n int32) *pg.Entity {
+	if int(n) < len(s.ents) {
+		return s.ents[n]
+	}
+	return nil
 }

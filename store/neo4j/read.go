@@ -99,7 +99,11 @@ RETURN r `, from, spec.Type, to) + fmt.Sprintf(relProjection, "r") + " AS r"
 	return out, nil
 }
 
-// ListEntities filters, orders by name and ID, and pages in Cypher.
+// ListEntities filters, orders by name and ID, and pages in Cypher. The
+// statement is built from the filters given, so the planner starts from
+// the entity a policy filter names (an index seek and its relationships)
+// or from an index on the filtered property, never from a scan that tests
+// absent filters row by row.
 func (s *Store) ListEntities(ctx context.Context, f pg.EntityFilter, p pg.Page) (pg.EntityPage, error) {
 	label := pg.EntityLabel
 	if f.Kind != "" {
@@ -108,25 +112,57 @@ func (s *Store) ListEntities(ctx context.Context, f pg.EntityFilter, p pg.Page) 
 		}
 		label = string(f.Kind)
 	}
-	params := map[string]any{
-		"types": nilIfEmpty(f.Types), "statuses": nilIfEmpty(f.Statuses),
-		"enactedBy": orNil(f.EnactedBy), "targets": orNil(f.Targets),
-		"from": nil, "to": nil, "offset": max(p.Offset, 0), "limit": max(p.Limit, 0),
+	params := map[string]any{"offset": max(p.Offset, 0), "limit": max(p.Limit, 0)}
+	match := "MATCH (n:" + label + ")"
+	var where []string
+	switch {
+	case f.EnactedBy != "":
+		// ENACTED and ANNOUNCED may both join the same pair: DISTINCT.
+		match = "MATCH (:Entity {id: $enactedBy})-[:ENACTED|ANNOUNCED]->(n:" + label + ") WITH DISTINCT n"
+		params["enactedBy"] = f.EnactedBy
+		if f.Targets != "" {
+			where = append(where, "EXISTS { MATCH (n)-[:TARGETS]->(:Entity {id: $targets}) }")
+			params["targets"] = f.Targets
+		}
+	case f.Targets != "":
+		match = "MATCH (n:" + label + ")-[:TARGETS]->(:Entity {id: $targets}) WITH DISTINCT n"
+		params["targets"] = f.Targets
+	}
+	if len(f.Types) > 0 {
+		where = append(where, "n.type IN $types")
+		params["types"] = f.Types
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "n.status IN $statuses")
+		params["statuses"] = f.Statuses
 	}
 	if f.From != "" {
+		where = append(where, "n.dateSort >= $from")
 		params["from"] = f.From.Floor()
 	}
 	if f.To != "" {
+		where = append(where, "n.dateSort <= $to")
 		params["to"] = f.To.Ceil()
 	}
-	where := `($types IS NULL OR n.type IN $types) AND ($statuses IS NULL OR n.status IN $statuses)
-  AND ($enactedBy IS NULL OR EXISTS { MATCH (:Entity {id: $enactedBy})-[:ENACTED|ANNOUNCED]->(n) })
-  AND ($targets IS NULL OR EXISTS { MATCH (n)-[:TARGETS]->(:Entity {id: $targets}) })
-  AND ($from IS NULL OR n.dateSort >= $from) AND ($to IS NULL OR n.dateSort <= $to)`
-	q := fmt.Sprintf(`CALL () { MATCH (n:%[1]s) WHERE %[2]s RETURN count(n) AS total }
-CALL () { MATCH (n:%[1]s) WHERE %[2]s
+	var q string
+	if len(where) == 0 && match == "MATCH (n:"+label+")" {
+		// A whole label: the count store answers the total, and the page
+		// is read in the order of the label's name index, not sorted.
+		q = fmt.Sprintf(`CALL () { MATCH (n:%[1]s) RETURN count(n) AS total }
+CALL () { MATCH (n:%[1]s) WHERE n.name IS NOT NULL
   WITH n ORDER BY n.name, n.id SKIP $offset LIMIT $limit RETURN collect(n {.*}) AS page }
-RETURN total, page`, label, where)
+RETURN total, page`, label)
+	} else {
+		cond := ""
+		if len(where) > 0 {
+			cond = " WHERE " + strings.Join(where, " AND ")
+		}
+		// One pass: what passes is counted and sliced together.
+		q = match + cond + `
+WITH n ORDER BY n.name, n.id
+WITH collect(n) AS ns
+RETURN size(ns) AS total, [x IN ns[$offset..$offset + $limit] | x {.*}] AS page`
+	}
 	recs, err := s.read(ctx, q, params)
 	if err != nil {
 		return pg.EntityPage{}, fmt.Errorf("list entities: %w", err)
@@ -150,9 +186,10 @@ func nilIfEmpty[T any](l []T) any {
 	return l
 }
 
-// Search finds candidates in the full-text index, whose tokens are the ones
-// policygraph.Normalize makes, then ranks them in Go with policygraph.Score
-// so that both stores rank alike.
+// Search finds the candidates in the full-text index, whose tokens are the
+// ones policygraph.Normalize makes, and ranks, counts and pages them in the
+// same statement with the tiers of policygraph.Score (see searchScore), so
+// that only the page crosses the wire and both stores rank alike.
 func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.SearchPage, error) {
 	tokens := pg.Tokens(q.Text)
 	if len(tokens) == 0 {
@@ -162,34 +199,54 @@ func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.Sea
 	for i, t := range tokens {
 		terms[i] = t + "*" // tokens are [a-z0-9]+: nothing to escape
 	}
-	var kinds []string
-	for _, k := range q.Kinds {
-		kinds = append(kinds, string(k))
+	params := map[string]any{
+		"index": searchIndex, "query": strings.Join(terms, " AND "), "tokens": tokens,
+		"q": strings.Join(tokens, " "), "offset": max(p.Offset, 0), "limit": max(p.Limit, 0),
 	}
-	recs, err := s.read(ctx, `CALL db.index.fulltext.queryNodes($index, $query) YIELD node
-WHERE $kinds IS NULL OR node.kind IN $kinds
-RETURN node {.*} AS n LIMIT $cap`, map[string]any{
-		"index": searchIndex, "query": strings.Join(terms, " AND "), "kinds": nilIfEmpty(kinds), "cap": maxCandidates,
-	})
+	kinds := ""
+	if len(q.Kinds) > 0 {
+		var ks []string
+		for _, k := range q.Kinds {
+			ks = append(ks, string(k))
+		}
+		params["kinds"] = ks
+		kinds = " AND n.kind IN $kinds"
+	}
+	recs, err := s.read(ctx, `CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n
+WHERE n:Entity`+kinds+`
+WITH n, [nm IN split(n.search, '\n') | split(nm, ' ')] AS words, split(n.search, '\n') AS names
+WHERE all(t IN $tokens WHERE any(ws IN words WHERE any(w IN ws WHERE w STARTS WITH t)))
+WITH n, `+searchScore+` AS score
+ORDER BY score DESC, n.name, n.id
+WITH collect(n) AS ns, collect(score) AS scores
+RETURN size(ns) AS total, [x IN ns[$offset..$offset + $limit] | x {.*}] AS page,
+  scores[$offset..$offset + $limit] AS scores`, params)
 	if err != nil {
 		return pg.SearchPage{}, fmt.Errorf("search: %w", err)
 	}
-	var hits []pg.SearchHit
-	for _, r := range recs {
-		v, _ := r.Get("n")
-		if e := decodeEntity(v); e != nil && pg.Matches(tokens, e) {
-			hits = append(hits, pg.SearchHit{Entity: e, Score: pg.Score(tokens, e)})
+	var out pg.SearchPage
+	if len(recs) == 1 {
+		m := recs[0].AsMap()
+		out.Total = int(m["total"].(int64))
+		scores := m["scores"].([]any)
+		for i, v := range m["page"].([]any) {
+			out.Hits = append(out.Hits, pg.SearchHit{Entity: decodeEntity(v), Score: int(scores[i].(int64))})
 		}
 	}
-	slices.SortFunc(hits, func(a, b pg.SearchHit) int {
-		if pg.Less(a.Entity, a.Score, b.Entity, b.Score) {
-			return -1
-		}
-		return 1
-	})
-	lo, hi := window(len(hits), p)
-	return pg.SearchPage{Hits: hits[lo:hi], Total: len(hits)}, nil
+	return out, nil
 }
+
+// searchScore is policygraph.Score in Cypher, over names (the normalized
+// name, then aliases) and words (each split into tokens): the best tier of
+// any one name, 10 less for an alias, and 10 when only names together
+// match.
+const searchScore = `reduce(best = 10, v IN [i IN range(0, size(names) - 1) |
+  CASE WHEN names[i] = $q THEN 100
+    WHEN names[i] STARTS WITH $q THEN 80
+    WHEN all(t IN $tokens WHERE t IN words[i]) THEN 60
+    WHEN all(t IN $tokens WHERE any(w IN words[i] WHERE w STARTS WITH t)) THEN 40
+    ELSE 0 END - CASE WHEN i > 0 THEN 10 ELSE 0 END] |
+  CASE WHEN v > best THEN v ELSE best END)`
 
 // window clips a page to a list of n items; a page without a limit is
 // empty, as in the in-memory store.
@@ -198,49 +255,93 @@ func window(n int, p pg.Page) (lo, hi int) {
 	return lo, lo + min(max(p.Limit, 0), n-lo)
 }
 
-// Relationships answers a batch of queries in one round trip.
+// Relationships answers a batch of queries in one statement. Queries of the
+// same types and direction share a branch of it whose pattern is typed and
+// directed, so a hub's few relationships of one type cost those, not its
+// degree; the far ends come back with the page.
 func (s *Store) Relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
-	rows := make([]map[string]any, len(qs))
+	out := make([]pg.RelPage, len(qs))
+	branch := map[string]int{}
+	var patterns []string
+	var rows []map[string]any
 	for i, q := range qs {
-		var types []string
-		for _, t := range q.Types {
-			types = append(types, string(t))
+		pat, ok := relPattern(q.Types, q.Direction)
+		if !ok {
+			continue // no type asked for exists: nothing to find
 		}
-		dir := q.Direction
-		if dir == "" {
-			dir = pg.Both
+		g, seen := branch[pat]
+		if !seen {
+			g = len(patterns)
+			branch[pat] = g
+			patterns = append(patterns, pat)
 		}
-		rows[i] = map[string]any{"i": i, "node": q.Node, "types": nilIfEmpty(types), "dir": string(dir),
-			"offset": max(q.Page.Offset, 0), "limit": max(q.Page.Limit, 0)}
+		rows = append(rows, map[string]any{"i": i, "g": g, "node": q.Node,
+			"offset": max(q.Page.Offset, 0), "limit": max(q.Page.Limit, 0)})
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	branches := make([]string, len(patterns))
+	for g, pat := range patterns {
+		// DISTINCT: an undirected pattern may meet a self-loop twice.
+		branches[g] = fmt.Sprintf("WITH q, n WHERE q.g = %d MATCH (n)%s(o) RETURN DISTINCT r, o", g, pat)
 	}
 	recs, err := s.read(ctx, `UNWIND $qs AS q
 CALL (q) {
   OPTIONAL MATCH (e:Entity {id: q.node})
   OPTIONAL MATCH (src:Source {id: q.node})
-  WITH q, coalesce(e, src) AS n
-  OPTIONAL MATCH (n)-[r]-()
-  WHERE (q.types IS NULL OR type(r) IN q.types)
-    AND (q.dir = 'BOTH' OR (q.dir = 'OUT' AND startNode(r) = n) OR (q.dir = 'IN' AND endNode(r) = n))
-  WITH DISTINCT r ORDER BY type(r), r.id
-  WITH collect(r) AS rs
-  RETURN size(rs) AS total, [x IN rs[q.offset..q.offset + q.limit] | x `+fmt.Sprintf(relProjection, "x")+`] AS page
+  WITH q, coalesce(e, src) AS n WHERE n IS NOT NULL
+  CALL (q, n) {
+    `+strings.Join(branches, "\n    UNION ALL\n    ")+`
+  }
+  WITH r, o WHERE o:Entity OR o:Source
+  ORDER BY type(r), r.id
+  WITH collect(r) AS rs, collect(o) AS os
+  RETURN size(rs) AS total, [x IN rs[q.offset..q.offset + q.limit] | x `+fmt.Sprintf(relProjection, "x")+`] AS page,
+    [x IN os[q.offset..q.offset + q.limit] | CASE WHEN x:Entity THEN x {.*} END] AS ends
 }
-RETURN q.i AS i, total, page`, map[string]any{"qs": rows})
+RETURN q.i AS i, total, page, ends`, map[string]any{"qs": rows})
 	if err != nil {
 		return nil, fmt.Errorf("relationships: %w", err)
 	}
-	out := make([]pg.RelPage, len(qs))
 	for _, rec := range recs {
-		i, _ := rec.Get("i")
-		total, _ := rec.Get("total")
-		page, _ := rec.Get("page")
-		rp := pg.RelPage{Total: int(total.(int64))}
-		for _, v := range page.([]any) {
+		m := rec.AsMap()
+		rp := pg.RelPage{Total: int(m["total"].(int64))}
+		ends := m["ends"].([]any)
+		for j, v := range m["page"].([]any) {
 			rp.Relationships = append(rp.Relationships, *decodeRelationship(v))
+			rp.Ends = append(rp.Ends, decodeEntity(ends[j]))
 		}
-		out[i.(int64)] = rp
+		out[m["i"].(int64)] = rp
 	}
 	return out, nil
+}
+
+// relPattern renders the relationship pattern of a query's types (any
+// vocabulary type; none: every type) and direction; ok is false when types
+// were asked for and none is in the vocabulary.
+func relPattern(types []pg.RelType, d pg.Direction) (pattern string, ok bool) {
+	var ts []string
+	for _, t := range types {
+		if _, known := pg.Spec(t); known && !slices.Contains(ts, string(t)) {
+			ts = append(ts, string(t))
+		}
+	}
+	if len(types) > 0 && len(ts) == 0 {
+		return "", false
+	}
+	slices.Sort(ts)
+	r := "[r]"
+	if len(ts) > 0 {
+		r = "[r:" + strings.Join(ts, "|") + "]"
+	}
+	switch d {
+	case pg.Out:
+		return "-" + r + "->", true
+	case pg.In:
+		return "<-" + r + "-", true
+	}
+	return "-" + r + "-", true
 }
 
 // typePattern renders the traversable types asked for as a Cypher type
@@ -269,77 +370,119 @@ func arrow(types string, d pg.Direction) string {
 	return "-[r:" + types + "]-"
 }
 
-// Neighborhood walks breadth first, one query per level: each level asks
-// only for the lowest new IDs that still fit under the limit.
+// Neighborhood walks breadth first in one statement: each level keeps the
+// lowest new IDs that still fit under the limit, walks on from the entities
+// that are not hubs, and the edges are found from the kept entities that
+// are not hubs; those between two hubs, from all hubs' outgoing or all
+// their incoming relationships, whichever are fewer. No step but the first
+// costs a hub's whole degree.
 func (s *Store) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
-	center, err := s.Entities(ctx, []string{q.Center})
-	if err != nil {
-		return pg.Subgraph{}, err
-	}
-	if center[0] == nil {
-		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, pg.ErrNotFound)
-	}
 	types := typePattern(q.Types)
+	if types == "" || q.Depth < 1 {
+		return s.lonely(ctx, q.Center, types)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = math.MaxInt32 // no limit, as in the contract
 	}
-	depthOf := map[string]int{q.Center: 0}
-	kept := []string{q.Center}
-	frontier := []string{q.Center}
-	sg := pg.Subgraph{Edges: []pg.Relationship{}}
-	for depth := 1; depth <= q.Depth && len(frontier) > 0 && types != "" && !sg.Truncated; depth++ {
-		room := limit - len(kept)
-		recs, err := s.read(ctx, `UNWIND $frontier AS id
-MATCH (:Entity {id: id})`+arrow(types, q.Direction)+`(b:Entity)
-WHERE NOT b.id IN $seen
-WITH DISTINCT b.id AS id ORDER BY id LIMIT $room
-RETURN id`, map[string]any{"frontier": frontier, "seen": kept, "room": room + 1})
-		if err != nil {
-			return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, err)
-		}
-		frontier = frontier[:0:0]
-		for _, r := range recs {
-			id, _ := r.Get("id")
-			frontier = append(frontier, id.(string))
-		}
-		if len(frontier) > room {
-			frontier, sg.Truncated = frontier[:room], true
-		}
-		for _, id := range frontier {
-			depthOf[id] = depth
-			kept = append(kept, id)
-		}
+	degree := func(x string) string { return "COUNT { (" + x + ")-[:" + types + "]-() }" }
+	var b strings.Builder
+	b.WriteString(`MATCH (c:Entity {id: $center})
+WITH c, [c] AS kept, [0] AS depths, [c] AS frontier, false AS truncated
+`)
+	for d := 1; d <= q.Depth; d++ {
+		fmt.Fprintf(&b, `CALL (kept, frontier) {
+  UNWIND frontier AS a
+  MATCH (a)%s(b:Entity) WHERE NOT b IN kept
+  WITH DISTINCT b ORDER BY b.id LIMIT $limit
+  RETURN collect(b) AS next
+}
+WITH c, kept, depths, truncated, next, $limit - size(kept) AS room
+WITH c, kept + next[0..room] AS kept, depths + [x IN next[0..room] | %d] AS depths,
+  truncated OR size(next) > room AS truncated, next[0..room] AS layer
+WITH c, kept, depths, truncated,
+  CASE WHEN truncated THEN [] ELSE [x IN layer WHERE %s <= $hub] END AS frontier
+`, arrow(types, q.Direction), d, degree("x"))
 	}
-	ents, err := s.Entities(ctx, kept)
+	fmt.Fprintf(&b, `WITH c, kept, depths, truncated, [x IN kept WHERE %[2]s > $hub] AS hubs
+CALL (hubs) {
+  UNWIND hubs AS x
+  RETURN sum(COUNT { (x)-[:%[1]s]->() }) AS hubOut, sum(COUNT { (x)<-[:%[1]s]-() }) AS hubIn
+}
+CALL (kept, hubs, hubOut, hubIn) {
+  CALL (kept, hubs, hubOut, hubIn) {
+    UNWIND kept AS a
+    WITH a WHERE NOT a IN hubs
+    MATCH (a)-[r:%[1]s]-(b) WHERE b IN kept
+    RETURN r
+    UNION
+    UNWIND hubs AS a
+    WITH a WHERE hubOut <= hubIn
+    MATCH (a)-[r:%[1]s]->(b) WHERE b IN hubs
+    RETURN r
+    UNION
+    UNWIND hubs AS b
+    WITH b WHERE hubOut > hubIn
+    MATCH (a)-[r:%[1]s]->(b) WHERE a IN hubs
+    RETURN r
+  }
+  WITH r ORDER BY r.id
+  RETURN collect(r %[3]s) AS edges
+}
+CALL (kept, depths) {
+  UNWIND range(0, size(kept) - 1) AS i
+  WITH kept[i] AS x, depths[i] AS d
+  RETURN collect({n: x {.*}, depth: d, degree: %[4]s}) AS nodes
+}
+RETURN truncated, nodes, edges`, types, degree("x"), fmt.Sprintf(relProjection, "r"), degree("x"))
+	recs, err := s.read(ctx, b.String(), map[string]any{"center": q.Center, "limit": limit, "hub": q.HubLimit()})
 	if err != nil {
-		return pg.Subgraph{}, err
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, err)
 	}
-	for i, e := range ents {
-		if e != nil {
-			sg.Nodes = append(sg.Nodes, pg.SubgraphNode{Entity: e, Depth: depthOf[kept[i]]})
-		}
+	if len(recs) == 0 {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, pg.ErrNotFound)
 	}
+	m := recs[0].AsMap()
+	sg := pg.Subgraph{Truncated: m["truncated"].(bool), Edges: []pg.Relationship{}}
+	for _, v := range m["nodes"].([]any) {
+		n := v.(map[string]any)
+		sg.Nodes = append(sg.Nodes, pg.SubgraphNode{Entity: decodeEntity(n["n"]),
+			Depth: int(n["depth"].(int64)), Degree: int(n["degree"].(int64))})
+	}
+	for _, v := range m["edges"].([]any) {
+		sg.Edges = append(sg.Edges, *decodeRelationship(v))
+	}
+	sg.CountHidden()
+	return sg, nil
+}
+
+// lonely is the neighbourhood that walks nowhere: the centre alone.
+func (s *Store) lonely(ctx context.Context, center, types string) (pg.Subgraph, error) {
+	degree := "0"
 	if types != "" {
-		recs, err := s.read(ctx, `MATCH (a:Entity)-[r:`+types+`]->(b:Entity)
-WHERE a.id IN $ids AND b.id IN $ids
-RETURN r `+fmt.Sprintf(relProjection, "r")+` AS r ORDER BY r.id`, map[string]any{"ids": kept})
-		if err != nil {
-			return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, err)
-		}
-		for _, rec := range recs {
-			v, _ := rec.Get("r")
-			sg.Edges = append(sg.Edges, *decodeRelationship(v))
-		}
+		degree = "COUNT { (c)-[:" + types + "]-() }"
 	}
+	recs, err := s.read(ctx, "MATCH (c:Entity {id: $center}) RETURN c {.*} AS c, "+degree+" AS degree",
+		map[string]any{"center": center})
+	if err != nil {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", center, err)
+	}
+	if len(recs) == 0 {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", center, pg.ErrNotFound)
+	}
+	m := recs[0].AsMap()
+	sg := pg.Subgraph{Edges: []pg.Relationship{},
+		Nodes: []pg.SubgraphNode{{Entity: decodeEntity(m["c"]), Degree: int(m["degree"].(int64))}}}
+	sg.CountHidden()
 	return sg, nil
 }
 
 // ShortestPath asks Neo4j for every shortest path and keeps the first in
 // path order, so the choice among equal paths is the in-memory store's.
 func (s *Store) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, error) {
-	paths, err := s.paths(ctx, q, `MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))`, 1)
+	// Only through entities: a staged load's nodes have no labels yet.
+	paths, err := s.paths(ctx, q, `MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))
+  WHERE all(x IN nodes(p) WHERE x:Entity)`, 1)
 	if err != nil || len(paths) == 0 {
 		return nil, err
 	}
@@ -349,130 +492,162 @@ MATCH p = allShortestPaths((a)-[:%s*..%d]-(b))`, 1)
 // Paths enumerates simple paths up to q.MaxHops and keeps the first n in
 // path order.
 func (s *Store) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, error) {
-	return s.paths(ctx, q, `MATCH p = (a:Entity {id: $from})-[:%s*1..%d]-(b:Entity {id: $to})
-WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])`, n)
+	return s.paths(ctx, q, `MATCH p = (a)-[:%s*1..%d]-(b)
+  WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND all(x IN nodes(p) WHERE x:Entity)`, n)
 }
 
+// paths finds both ends and the first n paths of match between them in one
+// statement, ordered there by the contract's path order (length, node IDs,
+// relationship IDs).
 func (s *Store) paths(ctx context.Context, q pg.PathQuery, match string, n int) ([]pg.Path, error) {
-	ends, err := s.Entities(ctx, []string{q.From, q.To})
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range ends {
-		if e == nil {
-			return nil, fmt.Errorf("path endpoint %q: %w", []string{q.From, q.To}[i], pg.ErrNotFound)
-		}
-	}
-	if q.From == q.To {
-		return []pg.Path{{Nodes: ends[:1]}}, nil
-	}
 	types := typePattern(q.Types)
-	if types == "" || q.MaxHops < 1 || n < 1 {
-		return nil, nil
+	walk := q.From != q.To && types != "" && q.MaxHops >= 1 && n >= 1
+	find := "[] AS paths"
+	if walk {
+		find = `paths`
+		match = fmt.Sprintf(match, types, q.MaxHops)
 	}
-	recs, err := s.read(ctx, fmt.Sprintf(match, types, q.MaxHops)+`
-RETURN [x IN nodes(p) | x.id] AS nodes, [x IN relationships(p) | x `+fmt.Sprintf(relProjection, "x")+`] AS edges
-LIMIT $cap`, map[string]any{"from": q.From, "to": q.To, "cap": maxCandidates})
+	stmt := `OPTIONAL MATCH (a:Entity {id: $from})
+OPTIONAL MATCH (b:Entity {id: $to})
+`
+	if walk {
+		stmt += `CALL (a, b) {
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL
+  ` + match + `
+  WITH p ORDER BY length(p), [x IN nodes(p) | x.id], [x IN relationships(p) | x.id] LIMIT $n
+  RETURN collect({nodes: [x IN nodes(p) | x {.*}], edges: [x IN relationships(p) | x ` + fmt.Sprintf(relProjection, "x") + `]}) AS paths
+}
+`
+	}
+	stmt += "RETURN a {.*} AS a, b {.*} AS b, " + find
+	recs, err := s.read(ctx, stmt, map[string]any{"from": q.From, "to": q.To, "n": n})
 	if err != nil {
 		return nil, fmt.Errorf("paths from %q to %q: %w", q.From, q.To, err)
 	}
-	type rawPath struct {
-		nodes []string
-		edges []pg.Relationship
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("paths from %q to %q: %d records", q.From, q.To, len(recs))
 	}
-	raw := make([]rawPath, len(recs))
-	for i, rec := range recs {
-		ns, _ := rec.Get("nodes")
-		es, _ := rec.Get("edges")
-		for _, v := range ns.([]any) {
-			raw[i].nodes = append(raw[i].nodes, v.(string))
+	m := recs[0].AsMap()
+	a, b := decodeEntity(m["a"]), decodeEntity(m["b"])
+	switch {
+	case a == nil:
+		return nil, fmt.Errorf("path endpoint %q: %w", q.From, pg.ErrNotFound)
+	case b == nil:
+		return nil, fmt.Errorf("path endpoint %q: %w", q.To, pg.ErrNotFound)
+	case q.From == q.To:
+		return []pg.Path{{Nodes: []*pg.Entity{a}}}, nil
+	}
+	var out []pg.Path
+	for _, v := range m["paths"].([]any) {
+		pm := v.(map[string]any)
+		var p pg.Path
+		for _, x := range pm["nodes"].([]any) {
+			p.Nodes = append(p.Nodes, decodeEntity(x))
 		}
-		for _, v := range es.([]any) {
-			raw[i].edges = append(raw[i].edges, *decodeRelationship(v))
+		for _, x := range pm["edges"].([]any) {
+			p.Edges = append(p.Edges, *decodeRelationship(x))
 		}
-	}
-	slices.SortFunc(raw, func(a, b rawPath) int {
-		return cmp.Or(cmp.Compare(len(a.edges), len(b.edges)), slices.Compare(a.nodes, b.nodes),
-			slices.CompareFunc(a.edges, b.edges, func(x, y pg.Relationship) int { return cmp.Compare(x.ID, y.ID) }))
-	})
-	raw = raw[:min(n, len(raw))]
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	var ids []string
-	for _, p := range raw {
-		ids = append(ids, p.nodes...)
-	}
-	ents, err := s.Entities(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]pg.Path, len(raw))
-	for i, p := range raw {
-		out[i] = pg.Path{Nodes: ents[:len(p.nodes):len(p.nodes)], Edges: p.edges}
-		ents = ents[len(p.nodes):]
+		out = append(out, p)
 	}
 	return out, nil
 }
 
-// Timeline gathers dated relationships and policies in Cypher and orders
-// them in Go by the contract's rule.
+// Timeline gathers, orders and limits the dated relationships and policies
+// in one statement, in the contract's order (dateSort is the floor of the
+// date). An entity's timeline starts from its ID; the whole graph's reads
+// the dated relationships of each type and the policy date index.
 func (s *Store) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, error) {
-	types := typePattern(q.Types)
-	params := map[string]any{"id": q.Entity, "from": nil, "to": nil, "ptypes": nilIfEmpty(q.PolicyTypes)}
-	if q.From != "" {
-		params["from"] = q.From.Floor()
+	types := timelineTypes(q.Types)
+	params := map[string]any{"id": q.Entity, "limit": math.MaxInt32}
+	if q.Limit > 0 {
+		params["limit"] = q.Limit
 	}
-	if q.To != "" {
-		params["to"] = q.To.Ceil()
+	inRange := func(x string) string {
+		c := x + ".dateSort IS NOT NULL"
+		if q.From != "" {
+			c += " AND " + x + ".dateSort >= $from"
+			params["from"] = q.From.Floor()
+		}
+		if q.To != "" {
+			c += " AND " + x + ".dateSort <= $to"
+			params["to"] = q.To.Ceil()
+		}
+		return c
 	}
-	inRange := "x.dateSort IS NOT NULL AND ($from IS NULL OR x.dateSort >= $from) AND ($to IS NULL OR x.dateSort <= $to)"
-	relProj := fmt.Sprintf(relProjection, "x")
-	all := typePattern(nil)
-	relQ := `MATCH (:Entity)-[x:` + types + `]->(:Entity) WHERE ` + inRange + ` RETURN x ` + relProj + ` AS x`
-	policyQ := `MATCH (x:Policy) WHERE ` + inRange + ` AND ($ptypes IS NULL OR x.type IN $ptypes) RETURN x {.*} AS x`
-	if q.Entity != "" {
-		found, err := s.Entities(ctx, []string{q.Entity})
-		if err != nil {
-			return nil, err
+	policyCond := func(x string) string {
+		c := inRange(x)
+		if len(q.PolicyTypes) > 0 {
+			c += " AND " + x + ".type IN $ptypes"
+			params["ptypes"] = q.PolicyTypes
 		}
-		if found[0] == nil {
-			return nil, fmt.Errorf("timeline of %q: %w", q.Entity, pg.ErrNotFound)
+		return c
+	}
+	rel := "x " + fmt.Sprintf(relProjection, "x") + " AS m, 1 AS k, x.id AS id, x.dateSort AS d"
+	policy := "x {.*} AS m, 0 AS k, x.id AS id, x.dateSort AS d"
+	var branches []string
+	head, scope, found := "", "()", "true"
+	if q.Entity == "" {
+		if types != "" {
+			branches = append(branches, "MATCH (:Entity)-[x:"+types+"]->(:Entity) WHERE "+inRange("x")+" RETURN "+rel)
 		}
-		relQ = `MATCH (:Entity {id: $id})-[x:` + types + `]-(:Entity) WHERE ` + inRange +
-			` WITH DISTINCT x RETURN x ` + relProj + ` AS x`
+		branches = append(branches, "MATCH (x:Policy) WHERE "+policyCond("x")+" RETURN "+policy)
+	} else {
+		head, scope, found = "OPTIONAL MATCH (e:Entity {id: $id})\n", "(e)", "e IS NOT NULL"
+		if types != "" {
+			branches = append(branches, "MATCH (e)-[x:"+types+"]-(:Entity) WHERE "+inRange("x")+" RETURN DISTINCT "+rel)
+		}
 		// The entity itself when it is a policy, and the policies it is
 		// related to in any traversable way.
-		policyQ = `MATCH (e:Entity {id: $id})
-CALL (e) { MATCH (e)-[:` + all + `]-(x:Policy) RETURN x UNION MATCH (x:Policy) WHERE x = e RETURN x }
-WITH DISTINCT x WHERE ` + inRange + ` AND ($ptypes IS NULL OR x.type IN $ptypes) RETURN x {.*} AS x`
+		branches = append(branches,
+			"MATCH (e)-[:"+typePattern(nil)+"]-(x:Policy) WHERE "+policyCond("x")+" RETURN DISTINCT "+policy,
+			"WITH e AS x WHERE x:Policy AND "+policyCond("x")+" RETURN "+policy)
 	}
-	var events []pg.Event
-	if types != "" {
-		recs, err := s.read(ctx, relQ, params)
-		if err != nil {
-			return nil, fmt.Errorf("timeline: %w", err)
-		}
-		for _, rec := range recs {
-			v, _ := rec.Get("x")
-			r := decodeRelationship(v)
-			events = append(events, pg.Event{Date: r.When(), Relationship: r})
-		}
-	}
-	recs, err := s.read(ctx, policyQ, params)
+	// Aggregating inside the outer subquery keeps its one row when
+	// nothing is dated, so found tells an unknown entity apart.
+	stmt := head + "CALL " + scope + " {\n  CALL " + scope + " {\n    " + strings.Join(branches, "\n    UNION\n    ") + `
+  }
+  WITH m, k, id, d ORDER BY d, k, id LIMIT $limit
+  RETURN collect(m) AS events, collect(k) AS kinds
+}
+RETURN ` + found + " AS found, events, kinds"
+	recs, err := s.read(ctx, stmt, params)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	for _, rec := range recs {
-		v, _ := rec.Get("x")
-		p := decodeEntity(v)
-		events = append(events, pg.Event{Date: p.When(), Policy: p})
+	if q.Entity != "" && (len(recs) == 0 || !recs[0].AsMap()["found"].(bool)) {
+		return nil, fmt.Errorf("timeline of %q: %w", q.Entity, pg.ErrNotFound)
 	}
-	slices.SortFunc(events, compareEvents)
-	if q.Limit > 0 && len(events) > q.Limit {
-		events = events[:q.Limit]
+	var events []pg.Event
+	for _, rec := range recs {
+		m := rec.AsMap()
+		kinds := m["kinds"].([]any)
+		for i, v := range m["events"].([]any) {
+			if kinds[i].(int64) == 0 {
+				p := decodeEntity(v)
+				events = append(events, pg.Event{Date: p.When(), Policy: p})
+			} else {
+				r := decodeRelationship(v)
+				events = append(events, pg.Event{Date: r.When(), Relationship: r})
+			}
+		}
 	}
 	return events, nil
+}
+
+// timelineTypes renders the relationship types a timeline includes: those
+// asked for, of any kind, or else every traversable type.
+func timelineTypes(types []pg.RelType) string {
+	if len(types) == 0 {
+		return typePattern(nil)
+	}
+	var ts []string
+	for _, t := range types {
+		if _, ok := pg.Spec(t); ok && !slices.Contains(ts, string(t)) {
+			ts = append(ts, string(t))
+		}
+	}
+	return strings.Join(ts, "|")
 }
 
 // compareEvents orders events by date floor, policies first, then ID.

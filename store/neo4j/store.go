@@ -21,6 +21,8 @@ type Store struct {
 	db     string
 	owned  bool         // Close closes the driver
 	trips  atomic.Int64 // Cypher round trips, for tests and metrics
+	// observe, when set, sees every read statement before it is sent.
+	observe func(ctx context.Context, cypher string, params map[string]any)
 }
 
 var _ pg.LoadTarget = (*Store)(nil)
@@ -53,29 +55,65 @@ func (s *Store) Close(ctx context.Context) error {
 // bound the cost of a request.
 func (s *Store) RoundTrips() int64 { return s.trips.Load() }
 
+// ObserveReads makes f see every read statement and its parameters before
+// it is sent, for tracing and for tests that read query plans. Call it
+// before the store is shared.
+func (s *Store) ObserveReads(f func(ctx context.Context, cypher string, params map[string]any)) {
+	s.observe = f
+}
+
 // Ping reports whether Neo4j answers.
 func (s *Store) Ping(ctx context.Context) error {
 	_, err := s.read(ctx, "RETURN 1", nil)
 	return err
 }
 
-// read runs one query in a read transaction routed to a reader. The
-// context's deadline becomes the transaction timeout, so Neo4j stops work
-// that nobody waits for.
+// read runs one query as an auto-commit transaction routed to a reader:
+// one round trip, where a managed transaction adds a COMMIT. Reads change
+// nothing, so one that fails on a transient error or a dropped connection
+// is simply run again, a few times while the context lasts. The context's
+// deadline becomes the transaction timeout, so Neo4j stops work that
+// nobody waits for.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
 	s.trips.Add(1)
-	opts := []neo4jdrv.ExecuteQueryConfigurationOption{
-		neo4jdrv.ExecuteQueryWithDatabase(s.db),
-		neo4jdrv.ExecuteQueryWithReadersRouting(),
+	if s.observe != nil {
+		s.observe(ctx, cypher, params)
 	}
+	var err error
+	for attempt := range readAttempts {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, classify(err)
+			case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+			}
+		}
+		var recs []*neo4jdrv.Record
+		if recs, err = s.readOnce(ctx, cypher, params); err == nil {
+			return recs, nil
+		}
+		if !neo4jdrv.IsRetryable(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, classify(err)
+}
+
+// readAttempts bounds how often read tries one statement.
+const readAttempts = 3
+
+func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
+	sess := s.driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: s.db, AccessMode: neo4jdrv.AccessModeRead})
+	defer sess.Close(context.WithoutCancel(ctx))
+	var cfg []func(*neo4jdrv.TransactionConfig)
 	if dl, ok := ctx.Deadline(); ok {
-		opts = append(opts, neo4jdrv.ExecuteQueryWithTransactionConfig(neo4jdrv.WithTxTimeout(max(time.Until(dl), time.Millisecond))))
+		cfg = append(cfg, neo4jdrv.WithTxTimeout(max(time.Until(dl), time.Millisecond)))
 	}
-	res, err := neo4jdrv.ExecuteQuery(ctx, s.driver, cypher, params, neo4jdrv.EagerResultTransformer, opts...)
+	res, err := sess.Run(ctx, cypher, params, cfg...)
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
-	return res.Records, nil
+	return res.Collect(ctx)
 }
 
 // classify marks errors that mean Neo4j cannot be reached, so the API can

@@ -52,6 +52,8 @@ func schema() []string {
 	for _, k := range pg.Kinds {
 		name := strings.ToLower(string(k))
 		stmts = append(stmts, fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, k))
+		// Lists of one kind are read in name order from these.
+		stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name)", name, k))
 	}
 	return stmts
 }

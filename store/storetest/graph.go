@@ -86,6 +86,57 @@ func testNeighborhood(t *testing.T, s pg.Store) {
 			if g.Truncated != tt.truncated {
 				t.Errorf("Truncated = %v, want %v", g.Truncated, tt.truncated)
 			}
+
+		})
+	}
+}
+
+// testHubs checks the hub rule of pg.NeighborhoodQuery and the degrees and
+// hidden counts of a subgraph's nodes.
+func testHubs(t *testing.T, s pg.Store) {
+	csDepth1 := []string{at(cs, 0), at(mx, 1), at(am, 1), at(dt, 1), at(tm, 1)}
+	tests := []struct {
+		name      string
+		q         pg.NeighborhoodQuery
+		nodes     []string // "id@depth"
+		edges     []string
+		truncated bool
+		degrees   []string // "id degree/hidden" of every node
+	}{
+		{"self-loop", pg.NeighborhoodQuery{Center: jg, Depth: 2}, []string{at(jg, 0)}, []string{jgSuccJg}, false,
+			[]string{jg + " 1/0"}},
+		// mx (degree 12) and us (8) are hubs above 6: kept, not walked
+		// through, so us is reached from dt and tm only, and what they
+		// lead to is not; their edge is found between the two hubs.
+		{"hubs", pg.NeighborhoodQuery{Center: cs, Depth: 2, HubDegree: 6},
+			append(csDepth1[:5:5], at(us, 2)),
+			without([]string{csLeadsMx, amLeadsMx, csSuccAm, dtLeadsUs, dtAnnTm, usEnTm, tmTgtMx, mxTradeUs,
+				dtAccCsA, dtAccCsB, csAccDt, csOppTm}), false,
+			[]string{cs + " 6/0", mx + " 12/8", am + " 2/0", dt + " 5/0", tm + " 4/0", us + " 8/5"}},
+		// The centre is walked whatever its degree.
+		{"hub at the centre", pg.NeighborhoodQuery{Center: mx, Depth: 1, HubDegree: 1, Types: []pg.RelType{pg.TradesWith}},
+			[]string{at(mx, 0), at(cn, 1), at(us, 1)}, []string{mxTradeCn, mxTradeUs}, false,
+			[]string{mx + " 2/0", cn + " 1/0", us + " 1/0"}},
+		{"hidden by the limit", pg.NeighborhoodQuery{Center: cs, Depth: 1, Limit: 2},
+			[]string{at(cs, 0), at(mx, 1)}, []string{csLeadsMx}, true,
+			[]string{cs + " 6/5", mx + " 12/11"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := s.Neighborhood(t.Context(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, "nodes", nodeIDs(g.Nodes), tt.nodes)
+			same(t, "edges", relIDs(g.Edges), tt.edges)
+			if g.Truncated != tt.truncated {
+				t.Errorf("Truncated = %v, want %v", g.Truncated, tt.truncated)
+			}
+			var got []string
+			for _, n := range g.Nodes {
+				got = append(got, fmt.Sprintf("%s %d/%d", n.Entity.ID, n.Degree, n.Hidden))
+			}
+			same(t, "degrees", got, tt.degrees)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	pg "github.com/policygraph/policygraph"
@@ -68,6 +69,10 @@ func testSearch(t *testing.T, s pg.Store) {
 		{"total only", pg.SearchQuery{Text: "garcia"}, pg.Page{Limit: 0}, nil, 3},
 		{"no match", pg.SearchQuery{Text: "zapata"}, all, nil, 0},
 		{"one token unmatched", pg.SearchQuery{Text: "sheinbaum zapata"}, all, nil, 0},
+		// As many tokens as the API allows: every store answers.
+		{"most tokens", pg.SearchQuery{Text: strings.Repeat("claudia SHEINBAUM ", pg.MaxSearchTokens/2)}, all,
+			[]string{hit(cs, 60)}, 1},
+		{"most tokens, one unmatched", pg.SearchQuery{Text: strings.Repeat("claudia ", pg.MaxSearchTokens-1) + "zapata"}, all, nil, 0},
 		{"no tokens", pg.SearchQuery{Text: " ¿?! "}, all, nil, 0},
 		{"empty", pg.SearchQuery{}, all, nil, 0},
 	}

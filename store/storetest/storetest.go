@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"ListEntities", testListEntities},
 		{"Relationships", testRelationships},
+		{"Hubs", testHubs},
 		{"RelationshipBatch", testRelationshipBatch},
 		{"Neighborhood", testNeighborhood},
 		{"ShortestPath", testShortestPath},
