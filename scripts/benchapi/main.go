@@ -75,6 +75,7 @@ func main() {
 	check := flag.Int("check", 20, "requests per scenario whose IDs are compared before timing")
 	label := flag.String("label", "graph", "name of the graph, printed with the results")
 	only := flag.String("only", "", "run only scenarios whose name contains this")
+	hub := flag.Int("hub-degree", pg.DefaultHubDegree, "the neighbourhood's hubDegree: entities of a higher degree are not walked through")
 	types := flag.Bool("types", false, "print the traversable relationship types as A|B|C and exit")
 	flag.Parse()
 	if *types {
@@ -130,7 +131,7 @@ func main() {
 	fmt.Printf("%-22s %4s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %7s %7s | %5s\n", "scenario", "conc",
 		"ours p50", "p95", "rps", "flr p50", "p95", "rps", "peer p50", "p95", "rps", "o/floor", "o/peer", "stmts")
 	failed := 0
-	for _, sc := range scenarios(smp) {
+	for _, sc := range scenarios(smp, *hub) {
 		if *only != "" && !strings.Contains(sc.name, *only) {
 			continue
 		}
@@ -314,7 +315,7 @@ var (
 	searchPeerIDs = []string{"rankedSearch.total", "rankedSearch.hits.*.id", "rankedSearch.hits.*.score"}
 )
 
-func scenarios(s samples) []scenario {
+func scenarios(s samples, hub int) []scenario {
 	T := traversable()
 	return []scenario{
 		{
@@ -454,10 +455,12 @@ RETURN {length: length(p), nodes: [x IN nodes(p) | x {.id, .name}],
 		},
 		{
 			// Breadth first: each level keeps the lowest new IDs that fit
-			// under the limit; then every relationship among the kept.
+			// under the limit, and hubs (degree above hubDegree) are not
+			// walked through; then every relationship among the kept, which
+			// hubs' relationships are not expanded for but between hubs.
 			name: "neighborhood depth 2",
-			gen:  func(r *rand.Rand) vars { return vars{"id": pick(r, s.people), "limit": 100} },
-			ours: `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 100) { truncated
+			gen:  func(r *rand.Rand) vars { return vars{"id": pick(r, s.people), "limit": 100, "hub": hub} },
+			ours: `query($id: ID!, $hub: Int) { neighborhood(id: $id, depth: 2, limit: 100, hubDegree: $hub) { truncated
   nodes { id label kind depth } edges { id type source target } } }`,
 			oursIDs: []string{"neighborhood.truncated", "neighborhood.nodes.*.id", "neighborhood.nodes.*.depth", "neighborhood.edges.*.id"},
 			floor: `MATCH (c:Entity {id: $id})
@@ -469,15 +472,26 @@ CALL (c) {
 WITH c, l1[..$limit - 1] AS d1, size(l1) > $limit - 1 AS t1
 CALL (c, d1, t1) {
   UNWIND CASE WHEN t1 THEN [] ELSE d1 END AS x
+  WITH x WHERE COUNT { (x)-[:` + T + `]-() } <= $hub
   MATCH (x)-[:` + T + `]-(b:Entity) WHERE b <> c AND NOT b IN d1
   WITH DISTINCT b ORDER BY b.id LIMIT $limit
   RETURN collect(b) AS l2
 }
 WITH c, d1, t1, l2[..$limit - 1 - size(d1)] AS d2, size(l2) > $limit - 1 - size(d1) AS t2
 WITH c, d1, d2, t1 OR t2 AS truncated, [c] + d1 + d2 AS kept
-CALL (kept) {
-  UNWIND kept AS a
-  MATCH (a)-[r:` + T + `]->(b) WHERE b IN kept
+WITH c, d1, d2, truncated, kept, [x IN kept WHERE COUNT { (x)-[:` + T + `]-() } > $hub] AS hubs
+CALL (kept, hubs) {
+  CALL (kept, hubs) {
+    UNWIND kept AS a
+    WITH a WHERE NOT a IN hubs
+    MATCH (a)-[r:` + T + `]-(b) WHERE b IN kept
+    RETURN r
+    UNION
+    UNWIND hubs AS a
+    UNWIND hubs AS b
+    MATCH (a)-[r:` + T + `]->(b)
+    RETURN r
+  }
   WITH r ORDER BY r.id
   RETURN collect({id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id}) AS edges
 }
@@ -487,8 +501,8 @@ RETURN {truncated: truncated,
     + [x IN d2 | {id: x.id, label: x.name, kind: x.kind, depth: 2}],
   edges: edges} AS neighborhood`,
 			peer: func(v vars) (string, vars) {
-				return `query($id: ID!) { neighborhood2(id: $id, limit: 100) { truncated
-  nodes { id label kind depth } edges { id type source target } } }`, vars{"id": v["id"]}
+				return `query($id: ID!, $hub: Int) { neighborhood2(id: $id, limit: 100, hub: $hub) { truncated
+  nodes { id label kind depth } edges { id type source target } } }`, vars{"id": v["id"], "hub": v["hub"]}
 			},
 			peerIDs: []string{"neighborhood2.truncated", "neighborhood2.nodes.*.id", "neighborhood2.nodes.*.depth", "neighborhood2.edges.*.id"},
 		},

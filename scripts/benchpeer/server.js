@@ -195,8 +195,8 @@ const typeDefs = /* GraphQL */ `
         columnName: "path"
       )
 
-    "Breadth first to depth 2, the lowest new IDs first at each level, as policygraph's neighborhood."
-    neighborhood2(id: ID!, limit: Int = 100): Hood
+    "Breadth first to depth 2, the lowest new IDs first at each level, not through hubs (degree above hub), as policygraph's neighborhood."
+    neighborhood2(id: ID!, limit: Int = 100, hub: Int = 200): Hood
       @cypher(
         statement: """
         MATCH (c:Entity {id: $id})
@@ -208,15 +208,26 @@ const typeDefs = /* GraphQL */ `
         WITH c, l1[..$limit - 1] AS d1, size(l1) > $limit - 1 AS t1
         CALL (c, d1, t1) {
           UNWIND CASE WHEN t1 THEN [] ELSE d1 END AS x
+          WITH x WHERE COUNT { (x)-[:${T}]-() } <= $hub
           MATCH (x)-[:${T}]-(b:Entity) WHERE b <> c AND NOT b IN d1
           WITH DISTINCT b ORDER BY b.id LIMIT $limit
           RETURN collect(b) AS l2
         }
         WITH c, d1, t1, l2[..$limit - 1 - size(d1)] AS d2, size(l2) > $limit - 1 - size(d1) AS t2
         WITH c, d1, d2, t1 OR t2 AS truncated, [c] + d1 + d2 AS kept
-        CALL (kept) {
-          UNWIND kept AS a
-          MATCH (a)-[r:${T}]->(b) WHERE b IN kept
+        WITH c, d1, d2, truncated, kept, [x IN kept WHERE COUNT { (x)-[:${T}]-() } > $hub] AS hubs
+        CALL (kept, hubs) {
+          CALL (kept, hubs) {
+            UNWIND kept AS a
+            WITH a WHERE NOT a IN hubs
+            MATCH (a)-[r:${T}]-(b) WHERE b IN kept
+            RETURN r
+            UNION
+            UNWIND hubs AS a
+            UNWIND hubs AS b
+            MATCH (a)-[r:${T}]->(b)
+            RETURN r
+          }
           WITH r ORDER BY r.id
           RETURN collect({id: r.id, type: type(r), source: startNode(r).id, target: endNode(r).id}) AS edges
         }
