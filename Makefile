@@ -72,8 +72,11 @@ web:
 test-e2e:
 	scripts/e2e
 
-# The GraphQL API against the same Cypher through the driver, on the seed and
-# the 1M/3M synthetic graph, in a dedicated Neo4j on port 7692.
+# The GraphQL API against the floor (one hand-written Cypher statement per
+# scenario through the Go driver) and the peer (@neo4j/graphql 7.6.3, npm ci
+# into scripts/benchpeer), interleaved, after an ID check, on the seed and a
+# 100k/300k synthetic graph (BENCH_LARGE=1: 1M/3M too), in a dedicated Neo4j
+# on port 7692; see docs/benchmarks.md.
 bench-api:
 	scripts/bench-api
 

@@ -65,6 +65,20 @@ func newMetrics() *metrics {
 	return m
 }
 
+// countStatements exports how many Cypher statements a store has sent, for
+// stores that count them (the Neo4j store's RoundTrips), so that a benchmark
+// can tell statements per request.
+func (m *metrics) countStatements(store any) {
+	st, ok := store.(interface{ RoundTrips() int64 })
+	if !ok {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "policygraph_store_statements_total",
+		Help: "Cypher statements the store has sent to Neo4j.",
+	}, func() float64 { return float64(st.RoundTrips()) }))
+}
+
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }

@@ -111,6 +111,7 @@ type Server struct {
 func New(cfg Config, store policygraph.Store, logger *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	m := newMetrics()
+	m.countStatements(store)
 	s := &Server{
 		cfg:     cfg,
 		store:   instrument(store, m),

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -191,6 +192,31 @@ func TestMetrics(t *testing.T) {
 	// Each server has a registry of its own.
 	if b := body(t, get(t, newServer(t, server.Config{}, seedStore(t)), "/metrics")); strings.Contains(b, "WhoLeadsMexico") {
 		t.Error("a new server shares metrics with another")
+	}
+}
+
+// countingStore counts its statements as the Neo4j store does, one per call.
+type countingStore struct {
+	policygraph.Store
+	n *atomic.Int64
+}
+
+func (s countingStore) RoundTrips() int64 { return s.n.Load() }
+func (s countingStore) Entities(ctx context.Context, ids []string) ([]*policygraph.Entity, error) {
+	s.n.Add(1)
+	return s.Store.Entities(ctx, ids)
+}
+
+func TestStatementsMetric(t *testing.T) {
+	s := newServer(t, server.Config{}, countingStore{seedStore(t), new(atomic.Int64)})
+	post(t, s, `{ entity(id: "country/mexico") { name } }`)
+	post(t, s, `{ entities(ids: ["country/mexico"]) { name } }`)
+	if b := body(t, get(t, s, "/metrics")); !strings.Contains(b, "\npolicygraph_store_statements_total 2\n") {
+		t.Errorf("/metrics lacks policygraph_store_statements_total 2:\n%s", b)
+	}
+	// A store that does not count statements has no such series.
+	if b := body(t, get(t, newServer(t, server.Config{}, seedStore(t)), "/metrics")); strings.Contains(b, "statements_total") {
+		t.Error("the in-memory store's server exports a statement count")
 	}
 }
 
