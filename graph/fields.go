@@ -102,8 +102,8 @@ func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first *
 
 // pathQuery checks the arguments of shortestPath and paths. Both ends must
 // exist, so that "no path" and "no such entity" are told apart.
-func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops *int, types []policygraph.RelType) (policygraph.PathQuery, error) {
-	q := policygraph.PathQuery{From: from, To: to, MaxHops: orDefault(maxHops, 4)}
+func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops *int, defaultHops int, types []policygraph.RelType) (policygraph.PathQuery, error) {
+	q := policygraph.PathQuery{From: from, To: to, MaxHops: orDefault(maxHops, defaultHops)}
 	if q.MaxHops < 1 || q.MaxHops > r.cfg.MaxHops {
 		return q, apierror.BadInput("maxHops must be between 1 and %d, not %d", r.cfg.MaxHops, q.MaxHops)
 	}

@@ -175,7 +175,7 @@ func setComplexity(c *generated.ComplexityRoot, cfg Config) {
 	}
 	c.Query.Entities = func(child int, ids []string) int { return 1 + len(ids)*child }
 	// A neighbourhood walks up to limit entities per level; paths explore
-	// up to maxHops levels for each of the first paths.
+	// up to maxHops levels (the schema default, 3) for each of the first paths.
 	c.Query.Neighborhood = func(child int, _ string, depth *int, _ []policygraph.RelType, _ *policygraph.Direction, limit, _ *int) int {
 		return 1 + size(limit, 100)*min(max(orDefault(depth, 1), 1), cfg.MaxNeighborhoodDepth)*child
 	}

@@ -181,7 +181,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 }
 
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType) (*model.Path, error) {
-	q, err := r.pathQuery(ctx, from, to, maxHops, types)
+	q, err := r.pathQuery(ctx, from, to, maxHops, 4, types)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType, first *int) ([]model.Path, error) {
-	q, err := r.pathQuery(ctx, from, to, maxHops, types)
+	q, err := r.pathQuery(ctx, from, to, maxHops, 3, types)
 	if err != nil {
 		return nil, err
 	}
