@@ -97,7 +97,7 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 		return res, fmt.Errorf("set up schema: %w", err)
 	}
 
-	res.LoadID = newLoadID(start)
+	res.LoadID = NewLoadID(start)
 	res.Staged = total > opts.AtomicLimit
 	var done atomic.Int64
 	stopProgress := progress(opts.Progress, start, total, &done)
@@ -150,7 +150,9 @@ func staged(ctx context.Context, target pg.LoadTarget, id string, s streamer) (p
 	return counts, nil
 }
 
-func newLoadID(t time.Time) string {
+// NewLoadID returns a load ID for a load or import that starts at t: its time
+// and a random suffix.
+func NewLoadID(t time.Time) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
