@@ -24,6 +24,7 @@ test: fmt-check vet
 	scripts/e2e
 	scripts/test
 	scripts/test-tls
+	scripts/test-import
 
 fmt-check:
 	@files="$$(git ls-files -- '*.go' | xargs -r gofmt -l)"; \
