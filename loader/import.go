@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"sync/atomic"
@@ -19,52 +20,89 @@ type BulkWriter interface {
 	Source(*pg.Source) error
 	Entity(*pg.Entity) error
 	Relationship(*pg.Relationship) error
+	// Reset forgets every record written so far.
+	Reset() error
 }
 
 // Import validates the files as [Load] does, for a database that is empty,
 // and writes every record to w, the MENTIONS that entities' evidence
-// implies included. Records are streamed: what stays in memory is what validation
-// needs, and the records whose ID more than one file states.
+// implies included. Records are streamed: what stays in memory is what
+// validation needs, and the records whose ID more than one file states.
+//
+// Validation and writing run side by side, each reading the files, since
+// the writer's output is only kept once the files prove valid: when they
+// have problems, Import returns them as a *[dataset.Problems] and the
+// caller discards what w got. When files restate records, w is Reset and
+// written again, merging them.
 //
 // Only Texts, Progress and Logger of opts apply.
 func Import(ctx context.Context, w BulkWriter, files []dataset.File, opts Options) (Result, error) {
 	opts.defaults()
 	start := time.Now()
-	sum, err := dataset.Check(ctx, files, dataset.Options{Texts: opts.Texts})
-	res := Result{Summary: sum}
-	if err != nil {
-		return res, err
-	}
-	total := sum.Sources
-	for _, n := range sum.Entities {
-		total += n
-	}
-	for _, n := range sum.Relationships {
-		total += n
-	}
-	var done atomic.Int64
-	stopProgress := progress(opts.Progress, start, total, &done)
+	var total, done atomic.Int64
+	stopProgress := progress(opts.Progress, start, &total, &done)
 	defer stopProgress()
 
-	var repeated map[string]bool
-	if sum.Repeats > 0 {
-		if repeated, err = repeatedIDs(ctx, files); err != nil {
-			return res, err
-		}
+	type checked struct {
+		sum dataset.Summary
+		err error
 	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan checked, 1)
+	go func() {
+		sum, err := dataset.Check(wctx, files, dataset.Options{Texts: opts.Texts})
+		if err != nil {
+			cancel() // no need to write what will not be imported
+		} else {
+			n := sum.Sources
+			for _, c := range sum.Entities {
+				n += c
+			}
+			for _, c := range sum.Relationships {
+				n += c
+			}
+			total.Store(int64(n))
+		}
+		ch <- checked{sum, err}
+	}()
 	// One pass whatever the order of the records: the importer reads every
 	// node before any relationship.
-	im := importer{w: w, repeated: repeated, done: &done}
-	err = im.pass(ctx, files)
-	if err == nil {
-		err = im.flushHeld()
+	im := importer{w: w, done: &done}
+	werr := im.pass(wctx, files)
+	if werr != nil {
+		cancel()
+	}
+	c := <-ch
+	res := Result{Summary: c.sum}
+	switch {
+	case c.err != nil && !errors.Is(c.err, context.Canceled):
+		return res, c.err // problems first: they explain a writer's failure
+	case werr != nil:
+		return res, fmt.Errorf("import: %w", werr)
+	case c.err != nil:
+		return res, c.err
+	}
+	if c.sum.Repeats > 0 {
+		repeated, err := repeatedIDs(ctx, files)
+		if err == nil {
+			err = w.Reset()
+		}
+		if err != nil {
+			return res, fmt.Errorf("import: %w", err)
+		}
+		done.Store(0)
+		im = importer{w: w, repeated: repeated, done: &done}
+		if err := im.pass(ctx, files); err != nil {
+			return res, fmt.Errorf("import: %w", err)
+		}
+		if err := im.flushHeld(); err != nil {
+			return res, fmt.Errorf("import: %w", err)
+		}
 	}
 	res.Records = int(done.Load())
 	res.Duration = time.Since(start)
-	if err != nil {
-		return res, fmt.Errorf("import: %w", err)
-	}
-	opts.Logger.Info("import written", "records", res.Records, "duration", res.Duration)
+	opts.Logger.Info("import written", "records", res.Records, "duration", res.Duration, "merged", c.sum.Repeats > 0)
 	return res, nil
 }
 

@@ -100,7 +100,9 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 	res.LoadID = NewLoadID(start)
 	res.Staged = total > opts.AtomicLimit
 	var done atomic.Int64
-	stopProgress := progress(opts.Progress, start, total, &done)
+	var totalN atomic.Int64
+	totalN.Store(int64(total))
+	stopProgress := progress(opts.Progress, start, &totalN, &done)
 	defer stopProgress()
 	s := streamer{files: files, size: opts.BatchSize, twoPass: sum.ForwardRefs, done: &done}
 
@@ -159,8 +161,9 @@ func NewLoadID(t time.Time) string {
 }
 
 // progress prints records/s and an ETA every second after the first two,
-// until the returned stop is called.
-func progress(w io.Writer, start time.Time, total int, done *atomic.Int64) (stop func()) {
+// until the returned stop is called. total may be learnt as it goes; zero
+// means not known yet.
+func progress(w io.Writer, start time.Time, total, done *atomic.Int64) (stop func()) {
 	if w == nil {
 		return func() {}
 	}
@@ -179,13 +182,13 @@ func progress(w io.Writer, start time.Time, total int, done *atomic.Int64) (stop
 				if elapsed < 2*time.Second {
 					continue
 				}
-				n := done.Load()
+				n, t := done.Load(), total.Load()
 				rate := float64(n) / elapsed.Seconds()
 				eta := "?"
-				if rate > 0 {
-					eta = (time.Duration(float64(int64(total)-n)/rate) * time.Second).Round(time.Second).String()
+				if rate > 0 && t > 0 {
+					eta = (time.Duration(float64(t-n)/rate) * time.Second).Round(time.Second).String()
 				}
-				fmt.Fprintf(w, "loaded %d/%d records (%.0f records/s, ETA %s)\n", n, total, rate, eta)
+				fmt.Fprintf(w, "loaded %d/%d records (%.0f records/s, ETA %s)\n", n, t, rate, eta)
 			}
 		}
 	}()

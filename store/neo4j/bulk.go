@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -356,6 +357,19 @@ func appendQuoted(b []byte, s string, f *csvFile) []byte {
 	return append(b, '"')
 }
 
+// Reset removes every file written so far, to start over.
+func (w *CSVWriter) Reset() error {
+	for _, key := range w.order {
+		f := w.files[key]
+		f.f.Close()
+		if err := errors.Join(os.Remove(f.group.Data), os.Remove(f.group.Header)); err != nil {
+			return fmt.Errorf("reset csv: %w", err)
+		}
+	}
+	w.files, w.order = map[string]*csvFile{}, nil
+	return nil
+}
+
 // Close flushes and closes the files and describes them.
 func (w *CSVWriter) Close() (*BulkImport, error) {
 	b := &BulkImport{Dir: w.dir, LoadID: w.loadID}
@@ -402,22 +416,53 @@ func (w *CSVWriter) Close() (*BulkImport, error) {
 // for its indexes to come online. The Community edition's importer cannot
 // create the schema itself (--schema), so it comes after the first start.
 func (s *Store) FinishImport(ctx context.Context, b *BulkImport, wait time.Duration) error {
+	if err := s.SetEmptyLists(ctx, b); err != nil {
+		return err
+	}
+	return s.createSchema(ctx, wait)
+}
+
+// SetEmptyLists is the first step of FinishImport: records whose lists
+// were empty get [] where the importer left no property.
+func (s *Store) SetEmptyLists(ctx context.Context, b *BulkImport) error {
+	// One statement per label or type sets all of its empty lists, so that
+	// each record is written once.
+	props := map[EmptyList][]string{}
+	var order []EmptyList
 	for _, e := range b.EmptyLists {
 		// Labels, types and property names come from the vocabulary and
 		// the column lists above, never from data.
 		if !knownList(e) {
 			return fmt.Errorf("unknown list %s.%s", e.Label, e.Prop)
 		}
-		cypher := fmt.Sprintf("MATCH (x:%s) WHERE x.%s IS NULL CALL (x) { SET x.%s = [] } IN TRANSACTIONS OF 50000 ROWS",
-			e.Label, e.Prop, e.Prop)
-		if !e.Node {
-			cypher = fmt.Sprintf("MATCH ()-[x:%s]->() WHERE x.%s IS NULL CALL (x) { SET x.%s = [] } IN TRANSACTIONS OF 50000 ROWS",
-				e.Label, e.Prop, e.Prop)
+		k := EmptyList{Node: e.Node, Label: e.Label}
+		if props[k] == nil {
+			order = append(order, k)
 		}
+		props[k] = append(props[k], e.Prop)
+	}
+	for _, k := range order {
+		var where, set []string
+		for _, p := range props[k] {
+			where = append(where, fmt.Sprintf("x.%s IS NULL", p))
+			set = append(set, fmt.Sprintf("x.%s = coalesce(x.%s, [])", p, p))
+		}
+		match := fmt.Sprintf("MATCH (x:%s)", k.Label)
+		if !k.Node {
+			match = fmt.Sprintf("MATCH ()-[x:%s]->()", k.Label)
+		}
+		cypher := fmt.Sprintf("%s WHERE %s CALL (x) { SET %s } IN TRANSACTIONS OF 50000 ROWS",
+			match, strings.Join(where, " OR "), strings.Join(set, ", "))
 		if err := s.autoCommit(ctx, cypher); err != nil {
-			return fmt.Errorf("set empty %s.%s: %w", e.Label, e.Prop, err)
+			return fmt.Errorf("set empty lists of %s: %w", k.Label, err)
 		}
 	}
+	return nil
+}
+
+// CreateSchema is the last step of FinishImport: load's constraints and
+// indexes, waiting up to wait for them to come online.
+func (s *Store) CreateSchema(ctx context.Context, wait time.Duration) error {
 	return s.createSchema(ctx, wait)
 }
 
