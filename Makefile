@@ -24,6 +24,7 @@ test: fmt-check vet
 	scripts/e2e
 	scripts/test
 	scripts/test-tls
+	scripts/test-import
 
 fmt-check:
 	@files="$$(git ls-files -- '*.go' | xargs -r gofmt -l)"; \
@@ -45,7 +46,8 @@ neo4j-down:
 	scripts/neo4j stop
 
 # Load benchmark: 1M nodes, 3M relationships into a dedicated Neo4j on port
-# 7691 (BENCH_NODES, BENCH_RELS, BENCH_LOAD_FLAGS adjust it); see
+# 7691 with `load`, then with `import`, side by side (BENCH_NODES,
+# BENCH_RELS, BENCH_MODES, BENCH_LOAD_FLAGS adjust it); see
 # docs/benchmarks.md.
 bench-load:
 	scripts/bench-load

@@ -85,6 +85,10 @@ type Summary struct {
 	// ForwardRefs is set when a record refers to an ID defined after it, so
 	// that a writer must write every node before any relationship.
 	ForwardRefs bool
+	// Repeats counts records that restate an ID an earlier file defined:
+	// they merge into it, which a writer that cannot merge (an offline
+	// import) must do itself.
+	Repeats int
 }
 
 // Validate checks the files and returns nil or a *[Problems] listing every
@@ -212,6 +216,8 @@ func (v *validator) define(r *Record) error {
 		if f, ok := v.rels[h]; ok && f == file {
 			v.fail(r, "type", "duplicate relationship: %s from %s to %s is already stated in this file (add a key to tell them apart)",
 				r.Relationship.Type, r.Relationship.From, r.Relationship.To)
+		} else if ok {
+			v.sum.Repeats++
 		}
 		v.rels[h] = file
 		v.sum.Relationships[r.Relationship.Type]++
@@ -233,6 +239,8 @@ func (v *validator) register(r *Record, id string, d def) {
 	case old.kind != d.kind:
 		v.fail(r, "id", "defined in %s as %s; the same ID cannot be a %s",
 			r.Pos.File, kindName(old.kind), kindName(d.kind))
+	default:
+		v.sum.Repeats++
 	}
 }
 

@@ -90,7 +90,7 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 		return res, nil
 	}
 
-	res.LoadID = newLoadID(start)
+	res.LoadID = NewLoadID(start)
 	lease, err := acquire(ctx, target, res.LoadID, opts)
 	if err != nil {
 		return res, err
@@ -107,7 +107,9 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 
 	res.Staged = total > opts.AtomicLimit
 	var done atomic.Int64
-	stopProgress := progress(opts.Progress, start, total, &done)
+	var totalN atomic.Int64
+	totalN.Store(int64(total))
+	stopProgress := progress(opts.Progress, start, &totalN, &done)
 	defer stopProgress()
 	s := streamer{files: files, size: opts.BatchSize, twoPass: sum.ForwardRefs, done: &done}
 
@@ -137,7 +139,7 @@ func Load(ctx context.Context, target pg.LoadTarget, files []dataset.File, opts 
 // finishes every load whose lease expired.
 func Recover(ctx context.Context, target pg.LoadTarget, opts Options) ([]pg.RecoveredLoad, error) {
 	opts.defaults()
-	lease, err := acquire(ctx, target, "recover-"+newLoadID(time.Now()), opts)
+	lease, err := acquire(ctx, target, "recover-"+NewLoadID(time.Now()), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -266,15 +268,18 @@ func staged(ctx context.Context, target pg.LoadTarget, lease pg.Lease, s streame
 	return counts, nil
 }
 
-func newLoadID(t time.Time) string {
+// NewLoadID returns a load ID for a load or import that starts at t: its time
+// and a random suffix.
+func NewLoadID(t time.Time) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
 // progress prints records/s and an ETA every second after the first two,
-// until the returned stop is called.
-func progress(w io.Writer, start time.Time, total int, done *atomic.Int64) (stop func()) {
+// until the returned stop is called. total may be learnt as it goes; zero
+// means not known yet.
+func progress(w io.Writer, start time.Time, total, done *atomic.Int64) (stop func()) {
 	if w == nil {
 		return func() {}
 	}
@@ -293,13 +298,13 @@ func progress(w io.Writer, start time.Time, total int, done *atomic.Int64) (stop
 				if elapsed < 2*time.Second {
 					continue
 				}
-				n := done.Load()
+				n, t := done.Load(), total.Load()
 				rate := float64(n) / elapsed.Seconds()
 				eta := "?"
-				if rate > 0 {
-					eta = (time.Duration(float64(int64(total)-n)/rate) * time.Second).Round(time.Second).String()
+				if rate > 0 && t > 0 {
+					eta = (time.Duration(float64(t-n)/rate) * time.Second).Round(time.Second).String()
 				}
-				fmt.Fprintf(w, "loaded %d/%d records (%.0f records/s, ETA %s)\n", n, total, rate, eta)
+				fmt.Fprintf(w, "loaded %d/%d records (%.0f records/s, ETA %s)\n", n, t, rate, eta)
 			}
 		}
 	}()

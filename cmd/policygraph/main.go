@@ -3,6 +3,7 @@
 //
 //	policygraph validate [--text SOURCE_ID=PATH]... FILE...
 //	policygraph load [flags] FILE...
+//	policygraph import [flags] FILE...
 //	policygraph gen [flags]
 //	policygraph serve [flags]
 //	policygraph apikey [--append FILE] NAME
@@ -35,6 +36,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check dataset files and report every problem", runValidate},
 		{"load", "validate dataset files and write them to Neo4j", runLoad},
+		{"import", "build a new Neo4j database from dataset files with the offline importer", runImport},
 		{"gen", "generate a synthetic policy graph as JSON Lines", runGen},
 		{"serve", "serve the graph over GraphQL", runServe},
 		{"apikey", "make an API key for serve --api-keys", runApikey},

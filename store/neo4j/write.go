@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -64,6 +65,12 @@ func schema() []string {
 // EnsureSchema creates the constraints and indexes and waits until they are
 // online.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	return s.createSchema(ctx, 300*time.Second)
+}
+
+// createSchema is EnsureSchema waiting up to wait for the indexes, which
+// take long to populate on a graph that is already there (an import).
+func (s *Store) createSchema(ctx context.Context, wait time.Duration) error {
 	for _, stmt := range schema() {
 		s.trips.Add(1)
 		_, err := neo4jdrv.ExecuteQuery(ctx, s.driver, stmt, nil, neo4jdrv.EagerResultTransformer,
@@ -72,7 +79,8 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			return fmt.Errorf("schema %q: %w", stmt, classify(err))
 		}
 	}
-	_, err := neo4jdrv.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4jdrv.EagerResultTransformer,
+	_, err := neo4jdrv.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes($secs)",
+		map[string]any{"secs": int64(max(wait.Seconds(), 1))}, neo4jdrv.EagerResultTransformer,
 		neo4jdrv.ExecuteQueryWithDatabase(s.db), neo4jdrv.ExecuteQueryWithWritersRouting())
 	if err != nil {
 		return fmt.Errorf("await indexes: %w", classify(err))
