@@ -3,7 +3,7 @@
 
 GOLANGCI_LINT_VERSION := v2.15.0
 
-.PHONY: run build test fmt-check vet lint generate neo4j-up neo4j-down bench-load bench-mem bench-api bench-validate
+.PHONY: run build test fmt-check vet generate-check lint generate neo4j-up neo4j-down bench-load bench-mem bench-api bench-validate
 
 # The API on 127.0.0.1:8080: on the Neo4j of NEO4J_URI when it is set, else
 # on the in-memory store with the seed dataset (nothing but Go needed). For
@@ -18,7 +18,7 @@ build:
 # (Python), the browser test of /, /explore and /graphiql (Chromium), then
 # go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set).
 # Each step installs what it lacks.
-test: fmt-check vet
+test: fmt-check vet generate-check
 	scripts/notebook
 	scripts/notebook .venv/bin/python -m pytest -q tests/python
 	scripts/e2e
@@ -32,6 +32,12 @@ fmt-check:
 
 vet:
 	go vet ./...
+
+# Generated gqlgen code must be what `go generate` makes from schema/: no
+# hand edits, no schema change without regenerating.
+generate-check:
+	go generate ./graph/...
+	@git diff --exit-code --stat -- graph schema || { echo "go generate ./graph/... changed the files above: commit what it generates"; exit 1; }
 
 lint: fmt-check vet
 	go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
