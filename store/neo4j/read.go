@@ -242,30 +242,50 @@ const searchScore = `reduce(best = 10, v IN [i IN range(0, size(names) - 1) |
 // degree; the far ends come back with the page.
 func (s *Store) Relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
 	out := make([]pg.RelPage, len(qs))
-	branch := map[string]int{}
-	var patterns []string
+	// A branch per pattern and end of page: its LIMIT is a literal, so
+	// Neo4j keeps the top of the page rather than sorting every
+	// relationship of a hub.
+	type shape struct {
+		pattern string
+		end     int
+		both    bool
+	}
+	branch := map[shape]int{}
+	var shapes []shape
 	var rows []map[string]any
 	for i, q := range qs {
 		pat, ok := relPattern(q.Types, q.Direction)
 		if !ok {
 			continue // no type asked for exists: nothing to find
 		}
-		g, seen := branch[pat]
-		if !seen {
-			g = len(patterns)
-			branch[pat] = g
-			patterns = append(patterns, pat)
+		offset, limit := max(q.Page.Offset, 0), max(q.Page.Limit, 0)
+		sh := shape{pat, offset + limit, q.Direction != pg.Out && q.Direction != pg.In}
+		if limit == 0 {
+			sh.end = 0
 		}
-		rows = append(rows, map[string]any{"i": i, "g": g, "node": q.Node,
-			"offset": max(q.Page.Offset, 0), "limit": max(q.Page.Limit, 0)})
+		g, seen := branch[sh]
+		if !seen {
+			g = len(shapes)
+			branch[sh] = g
+			shapes = append(shapes, sh)
+		}
+		rows = append(rows, map[string]any{"i": i, "g": g, "node": q.Node, "offset": offset})
 	}
 	if len(rows) == 0 {
 		return out, nil
 	}
-	branches := make([]string, len(patterns))
-	for g, pat := range patterns {
+	branches := make([]string, len(shapes))
+	for g, sh := range shapes {
 		// DISTINCT: an undirected pattern may meet a self-loop twice.
-		branches[g] = fmt.Sprintf("WITH q, n WHERE q.g = %d MATCH (n)%s(o) RETURN DISTINCT r, o", g, pat)
+		distinct := ""
+		if sh.both {
+			distinct = "DISTINCT "
+		}
+		branches[g] = fmt.Sprintf(`WITH q, n WHERE q.g = %[1]d
+    CALL (n) { MATCH (n)%[2]s(o) WHERE o:Entity OR o:Source RETURN count(%[3]sr) AS total }
+    CALL (n) { MATCH (n)%[2]s(o) WHERE o:Entity OR o:Source
+      WITH %[3]sr, o ORDER BY type(r), r.id LIMIT %[4]d RETURN collect(r) AS rs, collect(o) AS os }
+    RETURN total, rs, os`, g, sh.pattern, distinct, sh.end)
 	}
 	recs, err := s.read(ctx, `UNWIND $qs AS q
 CALL (q) {
@@ -275,11 +295,8 @@ CALL (q) {
   CALL (q, n) {
     `+strings.Join(branches, "\n    UNION ALL\n    ")+`
   }
-  WITH r, o WHERE o:Entity OR o:Source
-  ORDER BY type(r), r.id
-  WITH collect(r) AS rs, collect(o) AS os
-  RETURN size(rs) AS total, [x IN rs[q.offset..q.offset + q.limit] | x `+fmt.Sprintf(relProjection, "x")+`] AS page,
-    [x IN os[q.offset..q.offset + q.limit] | CASE WHEN x:Entity THEN x {.*} END] AS ends
+  RETURN total, [x IN rs[q.offset..] | x `+fmt.Sprintf(relProjection, "x")+`] AS page,
+    [x IN os[q.offset..] | CASE WHEN x:Entity THEN x {.*} END] AS ends
 }
 RETURN q.i AS i, total, page, ends`, map[string]any{"qs": rows})
 	if err != nil {
