@@ -76,19 +76,24 @@ func testNeighborhood(t *testing.T, s pg.Store) {
 		{"self-loop", pg.NeighborhoodQuery{Center: jg, Depth: 2}, []string{at(jg, 0)}, []string{jgSuccJg}, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			g, err := s.Neighborhood(t.Context(), tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			same(t, "nodes", nodeIDs(g.Nodes), tt.nodes)
-			same(t, "edges", relIDs(g.Edges), tt.edges)
-			if g.Truncated != tt.truncated {
-				t.Errorf("Truncated = %v, want %v", g.Truncated, tt.truncated)
-			}
-
-		})
+		t.Run(tt.name, func(t *testing.T) { checkNeighborhood(t, s, tt.q, tt.nodes, tt.edges, tt.truncated) })
 	}
+}
+
+// checkNeighborhood asks s for q's neighbourhood and checks its nodes
+// ("id@depth"), edges and truncation.
+func checkNeighborhood(t *testing.T, s pg.Store, q pg.NeighborhoodQuery, nodes, edges []string, truncated bool) pg.Subgraph {
+	t.Helper()
+	g, err := s.Neighborhood(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "nodes", nodeIDs(g.Nodes), nodes)
+	same(t, "edges", relIDs(g.Edges), edges)
+	if g.Truncated != truncated {
+		t.Errorf("Truncated = %v, want %v", g.Truncated, truncated)
+	}
+	return g
 }
 
 // testHubs checks the hub rule of pg.NeighborhoodQuery and the degrees and
@@ -123,15 +128,7 @@ func testHubs(t *testing.T, s pg.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := s.Neighborhood(t.Context(), tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			same(t, "nodes", nodeIDs(g.Nodes), tt.nodes)
-			same(t, "edges", relIDs(g.Edges), tt.edges)
-			if g.Truncated != tt.truncated {
-				t.Errorf("Truncated = %v, want %v", g.Truncated, tt.truncated)
-			}
+			g := checkNeighborhood(t, s, tt.q, tt.nodes, tt.edges, tt.truncated)
 			var got []string
 			for _, n := range g.Nodes {
 				got = append(got, fmt.Sprintf("%s %d/%d", n.Entity.ID, n.Degree, n.Hidden))
