@@ -402,7 +402,10 @@ WITH c, kept, depths, truncated,
   CASE WHEN truncated THEN [] ELSE [x IN layer WHERE %s <= $hub] END AS frontier
 `, arrow(types, q.Direction), d, degree("x"))
 	}
-	fmt.Fprintf(&b, `WITH c, kept, depths, truncated, [x IN kept WHERE %[2]s > $hub] AS hubs
+	// Each kept entity's degree, read once: it marks the hubs and is
+	// returned with the node.
+	fmt.Fprintf(&b, `WITH kept, depths, truncated, [x IN kept | %[2]s] AS degrees
+WITH kept, depths, truncated, degrees, [i IN range(0, size(kept) - 1) WHERE degrees[i] > $hub | kept[i]] AS hubs
 CALL (hubs) {
   UNWIND hubs AS x
   RETURN sum(COUNT { (x)-[:%[1]s]->() }) AS hubOut, sum(COUNT { (x)<-[:%[1]s]-() }) AS hubIn
@@ -427,12 +430,13 @@ CALL (kept, hubs, hubOut, hubIn) {
   WITH r ORDER BY r.id
   RETURN collect(r %[3]s) AS edges
 }
-CALL (kept, depths) {
+CALL (kept, depths, degrees) {
   UNWIND range(0, size(kept) - 1) AS i
-  WITH kept[i] AS x, depths[i] AS d
-  RETURN collect({n: x {.*}, depth: d, degree: %[4]s}) AS nodes
+  WITH kept[i] AS x, depths[i] AS d, degrees[i] AS degree
+  RETURN collect({n: x {.*}, depth: d, degree: degree}) AS nodes
 }
-RETURN truncated, nodes, edges`, types, degree("x"), fmt.Sprintf(relProjection, "r"), degree("x"))
+RETURN truncated, nodes, edges`,
+		types, degree("x"), fmt.Sprintf(relProjection, "r"))
 	recs, err := s.read(ctx, b.String(), map[string]any{"center": q.Center, "limit": limit, "hub": q.HubLimit()})
 	if err != nil {
 		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, err)
