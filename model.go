@@ -5,7 +5,6 @@
 package policygraph
 
 import (
-	"errors"
 	"slices"
 	"strings"
 )
@@ -202,12 +201,6 @@ func firstDate(ds ...Date) Date {
 	}
 	return ""
 }
-
-// Errors that stores return; the API maps them to GraphQL error codes.
-var (
-	ErrNotFound    = errors.New("not found")
-	ErrUnavailable = errors.New("store unavailable")
-)
 
 // Slug makes the name part of an ID: lower case ASCII letters and digits
 // joined by hyphens ("López Obrador" → "lopez-obrador").

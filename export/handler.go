@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -300,23 +299,30 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	return g, nil
 }
 
-// fail answers a failed export: 404 for an unknown centre, 503 when the
+// fail answers a failed export by the error's [policygraph.ErrorCode]: 404 for
+// an unknown centre, 400 for invalid input, 503 when the
 // store is unavailable or did not answer in time, else 500 with nothing
 // of the error but a log line.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, center string, err error) {
-	switch {
-	case r.Context().Err() != nil:
+	if r.Context().Err() != nil {
 		// The client went away: nobody reads this, but the access log does.
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")
-	case errors.Is(err, policygraph.ErrNotFound):
+		return
+	}
+	switch code := policygraph.ErrorCode(err); code {
+	case policygraph.ENotFound:
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no entity with ID %q", center))
-	case errors.Is(err, policygraph.ErrUnavailable):
+	case policygraph.EUnavailable:
 		h.logger.WarnContext(r.Context(), "export: store unavailable", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "the graph store is unavailable; try again later")
-	case errors.Is(err, context.DeadlineExceeded):
+	case policygraph.ETimeout:
 		h.logger.WarnContext(r.Context(), "export: store timed out", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusServiceUnavailable,
 			fmt.Sprintf("the graph store did not answer within %s; ask for a smaller export (limit, depth, types)", h.limits.Timeout))
+	case policygraph.EInvalid:
+		writeError(w, http.StatusBadRequest, "invalid input")
+	case policygraph.ECanceled:
+		writeError(w, http.StatusServiceUnavailable, "request cancelled")
 	default:
 		h.logger.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")

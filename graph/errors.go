@@ -23,25 +23,32 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gqlErr.Extensions["code"] != nil || gqlErr.Unwrap() == nil {
 		return gqlErr
 	}
-	code, msg := apierror.Internal, "internal error"
-	level := slog.LevelError
-	switch {
-	case errors.Is(err, policygraph.ErrUnavailable):
-		code, msg, level = apierror.Unavailable, "the graph store is unavailable; try again later", slog.LevelWarn
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+	code := policygraph.ErrorCode(err)
+	if code != policygraph.EUnavailable && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// A driver may report the deadline in an error of its own (after
 		// retries, say) that does not wrap ctx.Err(): the request's
 		// context tells the truth.
-		code, msg, level = apierror.Timeout, "the request timed out: ask for less (a smaller depth, limit or first) or raise the server's --timeout", slog.LevelWarn
-	case errors.Is(err, context.Canceled):
-		code, msg, level = apierror.Unavailable, "the request was canceled", slog.LevelInfo
-	case errors.Is(err, policygraph.ErrNotFound):
-		code, msg, level = apierror.NotFound, "not found", slog.LevelInfo
+		code = policygraph.ETimeout
 	}
-	h.logger.Log(ctx, level, "graphql error", "code", code, "path", gqlErr.Path.String(), "err", err)
-	out := &gqlerror.Error{Message: msg, Path: gqlErr.Path, Locations: gqlErr.Locations}
-	out.Extensions = map[string]any{"code": code}
+	p := presentations[code]
+	h.logger.Log(ctx, p.level, "graphql error", "code", p.code, "path", gqlErr.Path.String(), "err", err)
+	out := &gqlerror.Error{Message: p.msg, Path: gqlErr.Path, Locations: gqlErr.Locations}
+	out.Extensions = map[string]any{"code": p.code}
 	return out
+}
+
+// presentations is what the client sees of an error of each class, and how
+// loudly it is logged. The message of an internal error says nothing of it.
+var presentations = map[policygraph.Code]struct {
+	code, msg string
+	level     slog.Level
+}{
+	policygraph.EUnavailable: {apierror.Unavailable, "the graph store is unavailable; try again later", slog.LevelWarn},
+	policygraph.ETimeout:     {apierror.Timeout, "the request timed out: ask for less (a smaller depth, limit or first) or raise the server's --timeout", slog.LevelWarn},
+	policygraph.ECanceled:    {apierror.Unavailable, "the request was canceled", slog.LevelInfo},
+	policygraph.ENotFound:    {apierror.NotFound, "not found", slog.LevelInfo},
+	policygraph.EInvalid:     {apierror.BadUserInput, "invalid input", slog.LevelInfo},
+	policygraph.EInternal:    {apierror.Internal, "internal error", slog.LevelError},
 }
 
 // timedOut is the error of a request whose deadline passed before its

@@ -50,7 +50,7 @@ func newMetrics() *metrics {
 		}, []string{"operation"}),
 		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "policygraph_store_calls_total",
-			Help: "Store calls by method and outcome (ok, not_found, unavailable, timeout, error).",
+			Help: "Store calls by method and outcome (ok, not_found, invalid, unavailable, timeout, canceled, error, panic).",
 		}, []string{"method", "outcome"}),
 		storeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "policygraph_store_call_duration_seconds",

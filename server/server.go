@@ -215,11 +215,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		return
 	}
+	code := policygraph.ErrorCode(err)
+	if ctx.Err() != nil {
+		code = policygraph.ETimeout // a driver may not wrap the deadline
+	}
 	reason := "the graph store failed its health check"
-	switch {
-	case errors.Is(err, policygraph.ErrUnavailable):
+	switch code {
+	case policygraph.EUnavailable:
 		reason = "the graph store is unavailable"
-	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+	case policygraph.ETimeout:
 		reason = fmt.Sprintf("the graph store did not answer within %s", s.cfg.ReadyTimeout)
 	}
 	s.logger.WarnContext(ctx, "not ready", "err", err)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/policygraph/policygraph"
@@ -16,6 +15,17 @@ type meteredStore struct {
 
 var _ policygraph.Store = meteredStore{}
 
+// outcomes is the metric label of each class of error. Before ErrorCode a
+// canceled call counted as "error"; it has its own label now.
+var outcomes = map[policygraph.Code]string{
+	policygraph.ENotFound:    "not_found",
+	policygraph.EInvalid:     "invalid",
+	policygraph.EUnavailable: "unavailable",
+	policygraph.ETimeout:     "timeout",
+	policygraph.ECanceled:    "canceled",
+	policygraph.EInternal:    "error",
+}
+
 func instrument(s policygraph.Store, m *metrics) policygraph.Store { return meteredStore{s, m} }
 
 // observe records a call that began at start and ended with *err. It is
@@ -26,15 +36,8 @@ func (s meteredStore) observe(method string, start time.Time, err *error) {
 	switch {
 	case p != nil:
 		outcome = "panic"
-	case *err == nil:
-	case errors.Is(*err, policygraph.ErrNotFound):
-		outcome = "not_found"
-	case errors.Is(*err, policygraph.ErrUnavailable):
-		outcome = "unavailable"
-	case errors.Is(*err, context.DeadlineExceeded):
-		outcome = "timeout"
-	default:
-		outcome = "error"
+	case *err != nil:
+		outcome = outcomes[policygraph.ErrorCode(*err)]
 	}
 	s.m.storeCalls.WithLabelValues(method, outcome).Inc()
 	s.m.storeLatency.WithLabelValues(method).Observe(time.Since(start).Seconds())
