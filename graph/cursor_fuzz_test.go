@@ -34,7 +34,7 @@ func FuzzCursor(f *testing.F) {
 		if m, err := decodeCursor(encodeCursor(n)); err != nil || m != n {
 			t.Fatalf("decodeCursor(encodeCursor(%d)) = %d, %v", n, m, err)
 		}
-		p, err := r.page(nil, &c)
+		p, err := r.page(20, &c)
 		if err != nil {
 			t.Fatalf("page(after: %q): %v, though the cursor decodes", c, err)
 		}

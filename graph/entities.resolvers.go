@@ -18,27 +18,27 @@ func (r *countryResolver) Description(ctx context.Context, obj *model.Country) (
 	return optional(obj.Description), nil
 }
 
-func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
-func (r *countryResolver) Leaders(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) Leaders(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, leads, in, first, after)
 }
 
-func (r *countryResolver) Officials(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) Officials(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, holdsOffice, in, first, after)
 }
 
-func (r *countryResolver) PoliciesEnacted(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) PoliciesEnacted(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, enactedOrAnnounced, out, first, after)
 }
 
-func (r *countryResolver) PoliciesTargeting(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) PoliciesTargeting(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, targets, in, first, after)
 }
 
-func (r *countryResolver) TradePartners(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) TradePartners(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, tradesWith, out, first, after)
 }
 
@@ -58,23 +58,23 @@ func (r *organizationResolver) Description(ctx context.Context, obj *model.Organ
 	return optional(obj.Description), nil
 }
 
-func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
-func (r *organizationResolver) Leaders(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) Leaders(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, leads, in, first, after)
 }
 
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, memberOrEmployee, in, first, after)
 }
 
-func (r *organizationResolver) Designations(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) Designations(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.designations(ctx, obj.ID, first, after)
 }
 
-func (r *organizationResolver) OperatesIn(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) OperatesIn(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, operatesIn, out, first, after)
 }
 
@@ -82,15 +82,15 @@ func (r *personResolver) Description(ctx context.Context, obj *model.Person) (*s
 	return optional(obj.Description), nil
 }
 
-func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
-func (r *personResolver) Offices(ctx context.Context, obj *model.Person, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *personResolver) Offices(ctx context.Context, obj *model.Person, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, offices, out, first, after)
 }
 
-func (r *personResolver) Memberships(ctx context.Context, obj *model.Person, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *personResolver) Memberships(ctx context.Context, obj *model.Person, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, memberOrEmployee, out, first, after)
 }
 
@@ -102,23 +102,23 @@ func (r *policyResolver) Description(ctx context.Context, obj *model.Policy) (*s
 	return optional(obj.Description), nil
 }
 
-func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
-func (r *policyResolver) EnactedBy(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) EnactedBy(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, enactedOrAnnounced, in, first, after)
 }
 
-func (r *policyResolver) Targets(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) Targets(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, targets, out, first, after)
 }
 
-func (r *policyResolver) Supporters(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) Supporters(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, supports, in, first, after)
 }
 
-func (r *policyResolver) Opponents(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) Opponents(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, opposes, in, first, after)
 }
 
@@ -130,7 +130,7 @@ func (r *sourceResolver) URL(ctx context.Context, obj *policygraph.Source) (*str
 	return optional(obj.URL), nil
 }
 
-func (r *sourceResolver) Mentions(ctx context.Context, obj *policygraph.Source, first *int, after *string) (*model.EntityConnection, error) {
+func (r *sourceResolver) Mentions(ctx context.Context, obj *policygraph.Source, first int, after *string) (*model.EntityConnection, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err

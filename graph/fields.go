@@ -23,11 +23,9 @@ var (
 	operatesIn         = []policygraph.RelType{policygraph.OperatesIn}
 	tradesWith         = []policygraph.RelType{policygraph.TradesWith}
 
-	in  = ptr(policygraph.In)
-	out = ptr(policygraph.Out)
+	in  = policygraph.In
+	out = policygraph.Out
 )
-
-func ptr[T any](v T) *T { return &v }
 
 // maxHubDegree bounds a neighbourhood's hubDegree, so that no client can
 // ask a walk to go through the biggest hubs.
@@ -37,7 +35,7 @@ const maxHubDegree = 10000
 // policies of type designation. The store cannot filter by the far end's
 // type, so the field reads them all (up to scanLimit), which costs two
 // batched store calls, and pages what is left.
-func (r *Resolver) designations(ctx context.Context, id string, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *Resolver) designations(ctx context.Context, id string, first int, after *string) (*model.RelationshipConnection, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err
@@ -87,7 +85,7 @@ func (r *Resolver) quotes(ctx context.Context, id string) ([]policygraph.Evidenc
 
 // list returns a page of the entities that pass f, the page and how many
 // pass in all.
-func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first *int, after *string) ([]*policygraph.Entity, policygraph.Page, int, error) {
+func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first int, after *string) ([]*policygraph.Entity, policygraph.Page, int, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, p, 0, err
@@ -102,8 +100,8 @@ func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first *
 
 // pathQuery checks the arguments of shortestPath and paths. Both ends must
 // exist, so that "no path" and "no such entity" are told apart.
-func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops *int, defaultHops int, types []policygraph.RelType) (policygraph.PathQuery, error) {
-	q := policygraph.PathQuery{From: from, To: to, MaxHops: orDefault(maxHops, defaultHops)}
+func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops int, types []policygraph.RelType) (policygraph.PathQuery, error) {
+	q := policygraph.PathQuery{From: from, To: to, MaxHops: maxHops}
 	if q.MaxHops < 1 || q.MaxHops > r.cfg.MaxHops {
 		return q, apierror.BadInput("maxHops must be between 1 and %d, not %d", r.cfg.MaxHops, q.MaxHops)
 	}

@@ -153,37 +153,34 @@ func depth(set ast.SelectionSet, memo map[*ast.FragmentDefinition]int) int {
 // of items it may return times the cost of one item, so that nesting
 // connections multiplies. Other fields cost 1 plus their selections.
 func setComplexity(c *generated.ComplexityRoot, cfg Config) {
-	size := func(n *int, def int) int {
-		if n == nil {
-			return def
-		}
-		return min(max(*n, 0), max(cfg.MaxPageSize, cfg.MaxNeighborhoodLimit)) // larger values are refused anyway
+	size := func(n int) int {
+		return min(max(n, 0), max(cfg.MaxPageSize, cfg.MaxNeighborhoodLimit)) // larger values are refused anyway
 	}
-	conn := func(child int, first *int, _ *string) int { return 1 + size(first, 20)*child }
-	rels := func(child int, _ []policygraph.RelType, _ *policygraph.Direction, first *int, after *string) int {
+	conn := func(child int, first int, _ *string) int { return 1 + size(first)*child }
+	rels := func(child int, _ []policygraph.RelType, _ policygraph.Direction, first int, after *string) int {
 		return conn(child, first, after)
 	}
 
 	c.Query.People = conn
 	c.Query.Countries = conn
-	c.Query.Organizations = func(child int, _ []string, first *int, after *string) int { return conn(child, first, after) }
-	c.Query.Policies = func(child int, _, _ []string, _, _ *string, _, _ *policygraph.Date, first *int, after *string) int {
+	c.Query.Organizations = func(child int, _ []string, first int, after *string) int { return conn(child, first, after) }
+	c.Query.Policies = func(child int, _, _ []string, _, _ *string, _, _ *policygraph.Date, first int, after *string) int {
 		return conn(child, first, after)
 	}
-	c.Query.Search = func(child int, _ string, _ []policygraph.Kind, first *int, after *string) int {
+	c.Query.Search = func(child int, _ string, _ []policygraph.Kind, first int, after *string) int {
 		return conn(child, first, after)
 	}
 	c.Query.Entities = func(child int, ids []string) int { return 1 + len(ids)*child }
 	// A neighbourhood walks up to limit entities per level; paths explore
-	// up to maxHops levels (the schema default, 3) for each of the first paths.
-	c.Query.Neighborhood = func(child int, _ string, depth *int, _ []policygraph.RelType, _ *policygraph.Direction, limit, _ *int) int {
-		return 1 + size(limit, 100)*min(max(orDefault(depth, 1), 1), cfg.MaxNeighborhoodDepth)*child
+	// up to maxHops levels for each of the first paths.
+	c.Query.Neighborhood = func(child int, _ string, depth int, _ []policygraph.RelType, _ policygraph.Direction, limit, _ int) int {
+		return 1 + size(limit)*min(max(depth, 1), cfg.MaxNeighborhoodDepth)*child
 	}
-	c.Query.Paths = func(child int, _, _ string, maxHops *int, _ []policygraph.RelType, first *int) int {
-		return 1 + size(first, 10)*min(max(orDefault(maxHops, 3), 1), cfg.MaxHops)*child
+	c.Query.Paths = func(child int, _, _ string, maxHops int, _ []policygraph.RelType, first int) int {
+		return 1 + size(first)*min(max(maxHops, 1), cfg.MaxHops)*child
 	}
-	c.Query.Timeline = func(child int, _ *string, _, _ *policygraph.Date, _ []policygraph.RelType, _ []string, first *int) int {
-		return 1 + size(first, 100)*child
+	c.Query.Timeline = func(child int, _ *string, _, _ *policygraph.Date, _ []policygraph.RelType, _ []string, first int) int {
+		return 1 + size(first)*child
 	}
 
 	c.Person.Relationships = rels

@@ -64,7 +64,7 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*policygra
 	return rel, nil
 }
 
-func (r *queryResolver) Search(ctx context.Context, text string, kinds []policygraph.Kind, first *int, after *string) (*model.SearchConnection, error) {
+func (r *queryResolver) Search(ctx context.Context, text string, kinds []policygraph.Kind, first int, after *string) (*model.SearchConnection, error) {
 	switch n := len(policygraph.Tokens(text)); {
 	case n == 0:
 		return nil, apierror.BadInput("search text must have at least one letter or digit")
@@ -87,7 +87,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []policyg
 	return &model.SearchConnection{Edges: edges, PageInfo: pageInfo(p, len(edges), sp.Total), TotalCount: sp.Total}, nil
 }
 
-func (r *queryResolver) People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, first int, after *string) (*model.PersonConnection, error) {
 	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Person}, first, after)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (r *queryResolver) People(ctx context.Context, first *int, after *string) (
 	return &model.PersonConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, types []string, first *int, after *string) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, types []string, first int, after *string) (*model.OrganizationConnection, error) {
 	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Organization, Types: types}, first, after)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (r *queryResolver) Organizations(ctx context.Context, types []string, first
 	return &model.OrganizationConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Countries(ctx context.Context, first *int, after *string) (*model.CountryConnection, error) {
+func (r *queryResolver) Countries(ctx context.Context, first int, after *string) (*model.CountryConnection, error) {
 	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Country}, first, after)
 	if err != nil {
 		return nil, err
@@ -123,11 +123,11 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 	return &model.CountryConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first *int, after *string) (*model.PolicyConnection, error) {
+func (r *queryResolver) Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first int, after *string) (*model.PolicyConnection, error) {
 	f := policygraph.EntityFilter{
 		Kind: policygraph.Policy, Types: types, Statuses: statuses,
-		EnactedBy: orDefault(enactedBy, ""), Targets: orDefault(target, ""),
-		From: orDefault(from, ""), To: orDefault(to, ""),
+		EnactedBy: orZero(enactedBy), Targets: orZero(target),
+		From: orZero(from), To: orZero(to),
 	}
 	es, p, total, err := r.list(ctx, f, first, after)
 	if err != nil {
@@ -140,13 +140,13 @@ func (r *queryResolver) Policies(ctx context.Context, types []string, statuses [
 	return &model.PolicyConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth int, types []policygraph.RelType, direction policygraph.Direction, limit int, hubDegree int) (*model.Subgraph, error) {
 	q := policygraph.NeighborhoodQuery{
 		Center:    id,
-		Depth:     orDefault(depth, 1),
-		Direction: orDefault(direction, policygraph.Both),
-		Limit:     orDefault(limit, 100),
-		HubDegree: orDefault(hubDegree, policygraph.DefaultHubDegree),
+		Depth:     depth,
+		Direction: direction,
+		Limit:     limit,
+		HubDegree: hubDegree,
 	}
 	if q.HubDegree < 1 || q.HubDegree > maxHubDegree {
 		return nil, apierror.BadInput("hubDegree must be between 1 and %d, not %d", maxHubDegree, q.HubDegree)
@@ -180,8 +180,8 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	return out, nil
 }
 
-func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType) (*model.Path, error) {
-	q, err := r.pathQuery(ctx, from, to, maxHops, 4, types)
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType) (*model.Path, error) {
+	q, err := r.pathQuery(ctx, from, to, maxHops, types)
 	if err != nil {
 		return nil, err
 	}
@@ -195,12 +195,12 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	return r.path(ctx, *path), nil
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType, first *int) ([]model.Path, error) {
-	q, err := r.pathQuery(ctx, from, to, maxHops, 3, types)
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType, first int) ([]model.Path, error) {
+	q, err := r.pathQuery(ctx, from, to, maxHops, types)
 	if err != nil {
 		return nil, err
 	}
-	n := orDefault(first, 10)
+	n := first
 	if n < 0 || n > r.cfg.MaxPageSize {
 		return nil, apierror.BadInput("first must be between 0 and %d, not %d", r.cfg.MaxPageSize, n)
 	}
@@ -215,10 +215,10 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	return out, nil
 }
 
-func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first *int) ([]model.TimelineEvent, error) {
+func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first int) ([]model.TimelineEvent, error) {
 	q := policygraph.TimelineQuery{
-		Entity: orDefault(entity, ""), From: orDefault(from, ""), To: orDefault(to, ""),
-		PolicyTypes: policyTypes, Limit: orDefault(first, 100),
+		Entity: orZero(entity), From: orZero(from), To: orZero(to),
+		PolicyTypes: policyTypes, Limit: first,
 	}
 	if q.Limit < 0 || q.Limit > r.cfg.MaxPageSize {
 		return nil, apierror.BadInput("first must be between 0 and %d, not %d", r.cfg.MaxPageSize, q.Limit)

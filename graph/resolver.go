@@ -25,8 +25,6 @@ type Resolver struct {
 	logger *slog.Logger
 }
 
-// defaultPageSize is the page size when a client sends first: null.
-const defaultPageSize = 20
 
 // scanLimit bounds the relationships that a field reads whole to filter or
 // flatten them (Organization.designations, Person.quotes).
@@ -34,11 +32,7 @@ const scanLimit = 1000
 
 // page checks the paging arguments of a connection and returns the page of
 // the store they ask for.
-func (r *Resolver) page(first *int, after *string) (policygraph.Page, error) {
-	n := defaultPageSize
-	if first != nil {
-		n = *first
-	}
+func (r *Resolver) page(n int, after *string) (policygraph.Page, error) {
 	if n < 0 || n > r.cfg.MaxPageSize {
 		return policygraph.Page{}, apierror.BadInput("first must be between 0 and %d, not %d", r.cfg.MaxPageSize, n)
 	}
@@ -100,7 +94,7 @@ func edgeTypes(types []policygraph.RelType) ([]policygraph.RelType, error) {
 }
 
 // relConnection returns a page of the relationships of the entity id.
-func (r *Resolver) relConnection(ctx context.Context, id string, types []policygraph.RelType, dir *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error) {
+func (r *Resolver) relConnection(ctx context.Context, id string, types []policygraph.RelType, d policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err
@@ -108,10 +102,6 @@ func (r *Resolver) relConnection(ctx context.Context, id string, types []policyg
 	types, err = edgeTypes(types)
 	if err != nil {
 		return nil, err
-	}
-	d := policygraph.Both
-	if dir != nil {
-		d = *dir
 	}
 	rp, err := loadersFrom(ctx).relPage(ctx, newRelKey(id, types, d, p))
 	if err != nil {
@@ -192,9 +182,12 @@ func optional(s string) *string {
 	return &s
 }
 
-func orDefault[T any](v *T, def T) T {
+// orZero returns *v, or T's zero value for an argument that the client
+// left null ("no filter").
+func orZero[T any](v *T) T {
 	if v == nil {
-		return def
+		var zero T
+		return zero
 	}
 	return *v
 }

@@ -51,13 +51,13 @@ type ComplexityRoot struct {
 		Evidence          func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Kind              func(childComplexity int) int
-		Leaders           func(childComplexity int, first *int, after *string) int
+		Leaders           func(childComplexity int, first int, after *string) int
 		Name              func(childComplexity int) int
-		Officials         func(childComplexity int, first *int, after *string) int
-		PoliciesEnacted   func(childComplexity int, first *int, after *string) int
-		PoliciesTargeting func(childComplexity int, first *int, after *string) int
-		Relationships     func(childComplexity int, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) int
-		TradePartners     func(childComplexity int, first *int, after *string) int
+		Officials         func(childComplexity int, first int, after *string) int
+		PoliciesEnacted   func(childComplexity int, first int, after *string) int
+		PoliciesTargeting func(childComplexity int, first int, after *string) int
+		Relationships     func(childComplexity int, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) int
+		TradePartners     func(childComplexity int, first int, after *string) int
 	}
 
 	CountryConnection struct {
@@ -95,15 +95,15 @@ type ComplexityRoot struct {
 	Organization struct {
 		Aliases       func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Designations  func(childComplexity int, first *int, after *string) int
+		Designations  func(childComplexity int, first int, after *string) int
 		Evidence      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
-		Leaders       func(childComplexity int, first *int, after *string) int
-		Members       func(childComplexity int, first *int, after *string) int
+		Leaders       func(childComplexity int, first int, after *string) int
+		Members       func(childComplexity int, first int, after *string) int
 		Name          func(childComplexity int) int
-		OperatesIn    func(childComplexity int, first *int, after *string) int
-		Relationships func(childComplexity int, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) int
+		OperatesIn    func(childComplexity int, first int, after *string) int
+		Relationships func(childComplexity int, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) int
 		Type          func(childComplexity int) int
 	}
 
@@ -137,11 +137,11 @@ type ComplexityRoot struct {
 		Evidence      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
-		Memberships   func(childComplexity int, first *int, after *string) int
+		Memberships   func(childComplexity int, first int, after *string) int
 		Name          func(childComplexity int) int
-		Offices       func(childComplexity int, first *int, after *string) int
+		Offices       func(childComplexity int, first int, after *string) int
 		Quotes        func(childComplexity int) int
-		Relationships func(childComplexity int, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) int
+		Relationships func(childComplexity int, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) int
 	}
 
 	PersonConnection struct {
@@ -160,19 +160,19 @@ type ComplexityRoot struct {
 		Count         func(childComplexity int) int
 		Date          func(childComplexity int) int
 		Description   func(childComplexity int) int
-		EnactedBy     func(childComplexity int, first *int, after *string) int
+		EnactedBy     func(childComplexity int, first int, after *string) int
 		End           func(childComplexity int) int
 		Evidence      func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Opponents     func(childComplexity int, first *int, after *string) int
+		Opponents     func(childComplexity int, first int, after *string) int
 		Rate          func(childComplexity int) int
-		Relationships func(childComplexity int, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) int
+		Relationships func(childComplexity int, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) int
 		Start         func(childComplexity int) int
 		Status        func(childComplexity int) int
-		Supporters    func(childComplexity int, first *int, after *string) int
-		Targets       func(childComplexity int, first *int, after *string) int
+		Supporters    func(childComplexity int, first int, after *string) int
+		Targets       func(childComplexity int, first int, after *string) int
 		Type          func(childComplexity int) int
 	}
 
@@ -188,20 +188,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Countries     func(childComplexity int, first *int, after *string) int
+		Countries     func(childComplexity int, first int, after *string) int
 		Entities      func(childComplexity int, ids []string) int
 		Entity        func(childComplexity int, id string) int
-		Neighborhood  func(childComplexity int, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) int
-		Organizations func(childComplexity int, types []string, first *int, after *string) int
-		Paths         func(childComplexity int, from string, to string, maxHops *int, types []policygraph.RelType, first *int) int
-		People        func(childComplexity int, first *int, after *string) int
-		Policies      func(childComplexity int, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first *int, after *string) int
+		Neighborhood  func(childComplexity int, id string, depth int, types []policygraph.RelType, direction policygraph.Direction, limit int, hubDegree int) int
+		Organizations func(childComplexity int, types []string, first int, after *string) int
+		Paths         func(childComplexity int, from string, to string, maxHops int, types []policygraph.RelType, first int) int
+		People        func(childComplexity int, first int, after *string) int
+		Policies      func(childComplexity int, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first int, after *string) int
 		Relationship  func(childComplexity int, id string) int
-		Search        func(childComplexity int, text string, kinds []policygraph.Kind, first *int, after *string) int
-		ShortestPath  func(childComplexity int, from string, to string, maxHops *int, types []policygraph.RelType) int
+		Search        func(childComplexity int, text string, kinds []policygraph.Kind, first int, after *string) int
+		ShortestPath  func(childComplexity int, from string, to string, maxHops int, types []policygraph.RelType) int
 		Source        func(childComplexity int, id string) int
 		Stats         func(childComplexity int) int
-		Timeline      func(childComplexity int, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first *int) int
+		Timeline      func(childComplexity int, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first int) int
 		Vocabulary    func(childComplexity int) int
 	}
 
@@ -260,7 +260,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		ID        func(childComplexity int) int
-		Mentions  func(childComplexity int, first *int, after *string) int
+		Mentions  func(childComplexity int, first int, after *string) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
 		Title     func(childComplexity int) int
@@ -319,12 +319,12 @@ type ComplexityRoot struct {
 type CountryResolver interface {
 	Description(ctx context.Context, obj *model.Country) (*string, error)
 
-	Relationships(ctx context.Context, obj *model.Country, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error)
-	Leaders(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error)
-	Officials(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error)
-	PoliciesEnacted(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error)
-	PoliciesTargeting(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error)
-	TradePartners(ctx context.Context, obj *model.Country, first *int, after *string) (*model.RelationshipConnection, error)
+	Relationships(ctx context.Context, obj *model.Country, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error)
+	Leaders(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error)
+	Officials(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error)
+	PoliciesEnacted(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error)
+	PoliciesTargeting(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error)
+	TradePartners(ctx context.Context, obj *model.Country, first int, after *string) (*model.RelationshipConnection, error)
 }
 type EntityEdgeResolver interface {
 	Node(ctx context.Context, obj *model.EntityEdge) (model.Entity, error)
@@ -335,43 +335,43 @@ type EvidenceResolver interface {
 type OrganizationResolver interface {
 	Description(ctx context.Context, obj *model.Organization) (*string, error)
 
-	Relationships(ctx context.Context, obj *model.Organization, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error)
-	Leaders(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error)
-	Members(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error)
-	Designations(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error)
-	OperatesIn(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.RelationshipConnection, error)
+	Relationships(ctx context.Context, obj *model.Organization, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error)
+	Leaders(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error)
+	Members(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error)
+	Designations(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error)
+	OperatesIn(ctx context.Context, obj *model.Organization, first int, after *string) (*model.RelationshipConnection, error)
 }
 type PersonResolver interface {
 	Description(ctx context.Context, obj *model.Person) (*string, error)
 
-	Relationships(ctx context.Context, obj *model.Person, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error)
-	Offices(ctx context.Context, obj *model.Person, first *int, after *string) (*model.RelationshipConnection, error)
-	Memberships(ctx context.Context, obj *model.Person, first *int, after *string) (*model.RelationshipConnection, error)
+	Relationships(ctx context.Context, obj *model.Person, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error)
+	Offices(ctx context.Context, obj *model.Person, first int, after *string) (*model.RelationshipConnection, error)
+	Memberships(ctx context.Context, obj *model.Person, first int, after *string) (*model.RelationshipConnection, error)
 	Quotes(ctx context.Context, obj *model.Person) ([]policygraph.Evidence, error)
 }
 type PolicyResolver interface {
 	Description(ctx context.Context, obj *model.Policy) (*string, error)
 
-	Relationships(ctx context.Context, obj *model.Policy, types []policygraph.RelType, direction *policygraph.Direction, first *int, after *string) (*model.RelationshipConnection, error)
-	EnactedBy(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error)
-	Targets(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error)
-	Supporters(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error)
-	Opponents(ctx context.Context, obj *model.Policy, first *int, after *string) (*model.RelationshipConnection, error)
+	Relationships(ctx context.Context, obj *model.Policy, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error)
+	EnactedBy(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error)
+	Targets(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error)
+	Supporters(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error)
+	Opponents(ctx context.Context, obj *model.Policy, first int, after *string) (*model.RelationshipConnection, error)
 }
 type QueryResolver interface {
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Entities(ctx context.Context, ids []string) ([]model.Entity, error)
 	Source(ctx context.Context, id string) (*policygraph.Source, error)
 	Relationship(ctx context.Context, id string) (*policygraph.Relationship, error)
-	Search(ctx context.Context, text string, kinds []policygraph.Kind, first *int, after *string) (*model.SearchConnection, error)
-	People(ctx context.Context, first *int, after *string) (*model.PersonConnection, error)
-	Organizations(ctx context.Context, types []string, first *int, after *string) (*model.OrganizationConnection, error)
-	Countries(ctx context.Context, first *int, after *string) (*model.CountryConnection, error)
-	Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first *int, after *string) (*model.PolicyConnection, error)
-	Neighborhood(ctx context.Context, id string, depth *int, types []policygraph.RelType, direction *policygraph.Direction, limit *int, hubDegree *int) (*model.Subgraph, error)
-	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType) (*model.Path, error)
-	Paths(ctx context.Context, from string, to string, maxHops *int, types []policygraph.RelType, first *int) ([]model.Path, error)
-	Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first *int) ([]model.TimelineEvent, error)
+	Search(ctx context.Context, text string, kinds []policygraph.Kind, first int, after *string) (*model.SearchConnection, error)
+	People(ctx context.Context, first int, after *string) (*model.PersonConnection, error)
+	Organizations(ctx context.Context, types []string, first int, after *string) (*model.OrganizationConnection, error)
+	Countries(ctx context.Context, first int, after *string) (*model.CountryConnection, error)
+	Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first int, after *string) (*model.PolicyConnection, error)
+	Neighborhood(ctx context.Context, id string, depth int, types []policygraph.RelType, direction policygraph.Direction, limit int, hubDegree int) (*model.Subgraph, error)
+	ShortestPath(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType) (*model.Path, error)
+	Paths(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType, first int) ([]model.Path, error)
+	Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first int) ([]model.TimelineEvent, error)
 	Vocabulary(ctx context.Context) (*model.Vocabulary, error)
 	Stats(ctx context.Context) (*model.Stats, error)
 }
@@ -388,7 +388,7 @@ type SourceResolver interface {
 	Publisher(ctx context.Context, obj *policygraph.Source) (*string, error)
 
 	URL(ctx context.Context, obj *policygraph.Source) (*string, error)
-	Mentions(ctx context.Context, obj *policygraph.Source, first *int, after *string) (*model.EntityConnection, error)
+	Mentions(ctx context.Context, obj *policygraph.Source, first int, after *string) (*model.EntityConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -449,7 +449,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Leaders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.Leaders(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -466,7 +466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Officials(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.Officials(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Country.policiesEnacted":
 		if e.ComplexityRoot.Country.PoliciesEnacted == nil {
 			break
@@ -477,7 +477,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.PoliciesEnacted(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.PoliciesEnacted(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Country.policiesTargeting":
 		if e.ComplexityRoot.Country.PoliciesTargeting == nil {
 			break
@@ -488,7 +488,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.PoliciesTargeting(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.PoliciesTargeting(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Country.relationships":
 		if e.ComplexityRoot.Country.Relationships == nil {
 			break
@@ -499,7 +499,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(policygraph.Direction), args["first"].(int), args["after"].(*string)), true
 	case "Country.tradePartners":
 		if e.ComplexityRoot.Country.TradePartners == nil {
 			break
@@ -510,7 +510,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.TradePartners(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.TradePartners(childComplexity, args["first"].(int), args["after"].(*string)), true
 
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
@@ -624,7 +624,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Designations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Designations(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Organization.evidence":
 		if e.ComplexityRoot.Organization.Evidence == nil {
 			break
@@ -653,7 +653,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Leaders(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Organization.members":
 		if e.ComplexityRoot.Organization.Members == nil {
 			break
@@ -664,7 +664,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -681,7 +681,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.OperatesIn(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.OperatesIn(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Organization.relationships":
 		if e.ComplexityRoot.Organization.Relationships == nil {
 			break
@@ -692,7 +692,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(policygraph.Direction), args["first"].(int), args["after"].(*string)), true
 	case "Organization.type":
 		if e.ComplexityRoot.Organization.Type == nil {
 			break
@@ -816,7 +816,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Memberships(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Memberships(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -833,7 +833,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Offices(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Offices(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Person.quotes":
 		if e.ComplexityRoot.Person.Quotes == nil {
 			break
@@ -850,7 +850,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(policygraph.Direction), args["first"].(int), args["after"].(*string)), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -918,7 +918,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.EnactedBy(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.EnactedBy(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Policy.end":
 		if e.ComplexityRoot.Policy.End == nil {
 			break
@@ -959,7 +959,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Opponents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Opponents(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Policy.rate":
 		if e.ComplexityRoot.Policy.Rate == nil {
 			break
@@ -976,7 +976,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Relationships(childComplexity, args["types"].([]policygraph.RelType), args["direction"].(policygraph.Direction), args["first"].(int), args["after"].(*string)), true
 	case "Policy.start":
 		if e.ComplexityRoot.Policy.Start == nil {
 			break
@@ -999,7 +999,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Supporters(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Supporters(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Policy.targets":
 		if e.ComplexityRoot.Policy.Targets == nil {
 			break
@@ -1010,7 +1010,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Policy.Targets(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Policy.Targets(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Policy.type":
 		if e.ComplexityRoot.Policy.Type == nil {
 			break
@@ -1060,7 +1060,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -1094,7 +1094,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["types"].([]policygraph.RelType), args["direction"].(*policygraph.Direction), args["limit"].(*int), args["hubDegree"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(int), args["types"].([]policygraph.RelType), args["direction"].(policygraph.Direction), args["limit"].(int), args["hubDegree"].(int)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -1105,7 +1105,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["types"].([]string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["types"].([]string), args["first"].(int), args["after"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -1116,7 +1116,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["types"].([]policygraph.RelType), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(int), args["types"].([]policygraph.RelType), args["first"].(int)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -1127,7 +1127,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Query.policies":
 		if e.ComplexityRoot.Query.Policies == nil {
 			break
@@ -1138,7 +1138,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Policies(childComplexity, args["types"].([]string), args["statuses"].([]string), args["enactedBy"].(*string), args["target"].(*string), args["from"].(*policygraph.Date), args["to"].(*policygraph.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Policies(childComplexity, args["types"].([]string), args["statuses"].([]string), args["enactedBy"].(*string), args["target"].(*string), args["from"].(*policygraph.Date), args["to"].(*policygraph.Date), args["first"].(int), args["after"].(*string)), true
 	case "Query.relationship":
 		if e.ComplexityRoot.Query.Relationship == nil {
 			break
@@ -1160,7 +1160,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]policygraph.Kind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]policygraph.Kind), args["first"].(int), args["after"].(*string)), true
 	case "Query.shortestPath":
 		if e.ComplexityRoot.Query.ShortestPath == nil {
 			break
@@ -1171,7 +1171,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["types"].([]policygraph.RelType)), true
+		return e.ComplexityRoot.Query.ShortestPath(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(int), args["types"].([]policygraph.RelType)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -1199,7 +1199,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["entity"].(*string), args["from"].(*policygraph.Date), args["to"].(*policygraph.Date), args["types"].([]policygraph.RelType), args["policyTypes"].([]string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["entity"].(*string), args["from"].(*policygraph.Date), args["to"].(*policygraph.Date), args["types"].([]policygraph.RelType), args["policyTypes"].([]string), args["first"].(int)), true
 	case "Query.vocabulary":
 		if e.ComplexityRoot.Query.Vocabulary == nil {
 			break
@@ -1439,7 +1439,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Mentions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Mentions(childComplexity, args["first"].(int), args["after"].(*string)), true
 	case "Source.published":
 		if e.ComplexityRoot.Source.Published == nil {
 			break
@@ -1731,9 +1731,9 @@ interface Entity {
     "Only these types; every entity-to-entity type when empty."
     types: [RelationshipType!]
     "Relationships from the entity (OUT), to it (IN) or both."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the relationships after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1758,23 +1758,23 @@ type Person implements Entity {
     "Only these types; every entity-to-entity type when empty."
     types: [RelationshipType!]
     "Relationships from the person (OUT), to them (IN) or both."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the relationships after this cursor."
     after: String
   ): RelationshipConnection!
   "Offices the person holds or held: LEADS and HOLDS_OFFICE relationships from the person; each edge's node is the organization or country."
   offices(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the offices after this cursor."
     after: String
   ): RelationshipConnection!
   "Organizations the person belongs or belonged to: MEMBER_OF and EMPLOYED_BY relationships from the person."
   memberships(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the memberships after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1803,23 +1803,23 @@ type Organization implements Entity {
     "Only these types; every entity-to-entity type when empty."
     types: [RelationshipType!]
     "Relationships from the organization (OUT), to it (IN) or both."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the relationships after this cursor."
     after: String
   ): RelationshipConnection!
   "Who heads the organization: LEADS relationships to it; each edge's node is the person."
   leaders(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the leaders after this cursor."
     after: String
   ): RelationshipConnection!
   "Its members, factions, affiliates and staff: MEMBER_OF and EMPLOYED_BY relationships to it."
   members(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the members after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1832,14 +1832,14 @@ type Organization implements Entity {
   """
   designations(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the designations after this cursor."
     after: String
   ): RelationshipConnection!
   "Countries the organization operates in: OPERATES_IN relationships from it."
   operatesIn(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the countries after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1864,44 +1864,44 @@ type Country implements Entity {
     "Only these types; every entity-to-entity type when empty."
     types: [RelationshipType!]
     "Relationships from the country (OUT), to it (IN) or both."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the relationships after this cursor."
     after: String
   ): RelationshipConnection!
   "Heads of state or government, current and former: LEADS relationships to the country; each edge's node is the person."
   leaders(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the leaders after this cursor."
     after: String
   ): RelationshipConnection!
   "Other office holders, such as ministers and secretaries: HOLDS_OFFICE relationships to the country."
   officials(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the officials after this cursor."
     after: String
   ): RelationshipConnection!
   "Policies the country enacted or announced: ENACTED and ANNOUNCED relationships from it; each edge's node is the policy."
   policiesEnacted(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the policies after this cursor."
     after: String
   ): RelationshipConnection!
   "Policies aimed at the country: TARGETS relationships to it."
   policiesTargeting(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the policies after this cursor."
     after: String
   ): RelationshipConnection!
   "The country's trading partners: TRADES_WITH relationships from it, whose rank says how large a partner each is."
   tradePartners(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the partners after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1940,37 +1940,37 @@ type Policy implements Entity {
     "Only these types; every entity-to-entity type when empty."
     types: [RelationshipType!]
     "Relationships from the policy (OUT), to it (IN) or both."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the relationships after this cursor."
     after: String
   ): RelationshipConnection!
   "Who enacted or announced the policy: ENACTED and ANNOUNCED relationships to it; each edge's node is the actor."
   enactedBy(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the actors after this cursor."
     after: String
   ): RelationshipConnection!
   "At whom the policy is aimed: TARGETS relationships from it."
   targets(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the targets after this cursor."
     after: String
   ): RelationshipConnection!
   "Who publicly supports the policy: SUPPORTS relationships to it."
   supporters(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the supporters after this cursor."
     after: String
   ): RelationshipConnection!
   "Who publicly opposes the policy: OPPOSES relationships to it."
   opponents(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the opponents after this cursor."
     after: String
   ): RelationshipConnection!
@@ -1991,7 +1991,7 @@ type Source {
   "The entities the source mentions (its MENTIONS relationships), ordered by entity ID."
   mentions(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the entities after this cursor."
     after: String
   ): EntityConnection!
@@ -2119,7 +2119,7 @@ type Query {
     "Only entities of these kinds; all kinds when empty."
     kinds: [EntityKind!]
     "How many hits to return, at most the maximum page size."
-    first: Int = 10
+    first: Int! = 10
     "Return the hits after this cursor."
     after: String
   ): SearchConnection!
@@ -2127,7 +2127,7 @@ type Query {
   "People, ordered by name and then ID."
   people(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the people after this cursor."
     after: String
   ): PersonConnection!
@@ -2137,7 +2137,7 @@ type Query {
     "Only organizations of these types; all types when empty."
     types: [OrganizationType!]
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the organizations after this cursor."
     after: String
   ): OrganizationConnection!
@@ -2145,7 +2145,7 @@ type Query {
   "Countries, ordered by name and then ID."
   countries(
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the countries after this cursor."
     after: String
   ): CountryConnection!
@@ -2165,7 +2165,7 @@ type Query {
     "Only policies dated (date, else start) on or before this date."
     to: Date
     "How many to return, at most the maximum page size."
-    first: Int = 20
+    first: Int! = 20
     "Return the policies after this cursor."
     after: String
   ): PolicyConnection!
@@ -2182,19 +2182,19 @@ type Query {
     "The centre's ID."
     id: ID!
     "How many hops to go out, from 1 to the maximum neighbourhood depth."
-    depth: Int = 1
+    depth: Int! = 1
     "Follow only these relationship types; all entity-to-entity types when empty."
     types: [RelationshipType!]
     "Follow relationships in this direction from each node."
-    direction: Direction = BOTH
+    direction: Direction! = BOTH
     "The most entities to return, the centre included, at most the maximum neighbourhood limit."
-    limit: Int = 100
+    limit: Int! = 100
     """
     Entities other than the centre with more relationships than this (of the
     followed types) are hubs: kept, but not walked through, so a walk never
     costs a hub's degree. From 1 to 10000.
     """
-    hubDegree: Int = 200
+    hubDegree: Int! = 200
   ): Subgraph!
 
   """
@@ -2207,7 +2207,7 @@ type Query {
     "Where the path ends."
     to: ID!
     "The longest path to look for, from 1 to the maximum hops."
-    maxHops: Int = 4
+    maxHops: Int! = 4
     "Follow only these relationship types; all entity-to-entity types when empty."
     types: [RelationshipType!]
   ): Path
@@ -2222,11 +2222,11 @@ type Query {
     "Where the paths end."
     to: ID!
     "The longest path to look for, from 1 to the maximum hops."
-    maxHops: Int = 3
+    maxHops: Int! = 3
     "Follow only these relationship types; all entity-to-entity types when empty."
     types: [RelationshipType!]
     "How many paths to return, at most the maximum page size."
-    first: Int = 10
+    first: Int! = 10
   ): [Path!]!
 
   """
@@ -2247,7 +2247,7 @@ type Query {
     "Policy types to include; all when empty."
     policyTypes: [PolicyType!]
     "The most events to return, at most the maximum page size."
-    first: Int = 100
+    first: Int! = 100
   ): [TimelineEvent!]!
 
   "The closed vocabulary: entity kinds, subtypes, statuses and relationship types with their allowed endpoints."
@@ -3280,8 +3280,8 @@ func (ec *executionContext) field_Country_leaders_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3302,8 +3302,8 @@ func (ec *executionContext) field_Country_officials_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3324,8 +3324,8 @@ func (ec *executionContext) field_Country_policiesEnacted_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3346,8 +3346,8 @@ func (ec *executionContext) field_Country_policiesTargeting_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3376,16 +3376,16 @@ func (ec *executionContext) field_Country_relationships_args(ctx context.Context
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*policygraph.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (policygraph.Direction, error) {
+			return ec.unmarshalNDirection2githubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3406,8 +3406,8 @@ func (ec *executionContext) field_Country_tradePartners_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3428,8 +3428,8 @@ func (ec *executionContext) field_Organization_designations_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3450,8 +3450,8 @@ func (ec *executionContext) field_Organization_leaders_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3472,8 +3472,8 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3494,8 +3494,8 @@ func (ec *executionContext) field_Organization_operatesIn_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3524,16 +3524,16 @@ func (ec *executionContext) field_Organization_relationships_args(ctx context.Co
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*policygraph.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (policygraph.Direction, error) {
+			return ec.unmarshalNDirection2githubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3554,8 +3554,8 @@ func (ec *executionContext) field_Person_memberships_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3576,8 +3576,8 @@ func (ec *executionContext) field_Person_offices_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3606,16 +3606,16 @@ func (ec *executionContext) field_Person_relationships_args(ctx context.Context,
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*policygraph.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (policygraph.Direction, error) {
+			return ec.unmarshalNDirection2githubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3636,8 +3636,8 @@ func (ec *executionContext) field_Policy_enactedBy_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3658,8 +3658,8 @@ func (ec *executionContext) field_Policy_opponents_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3688,16 +3688,16 @@ func (ec *executionContext) field_Policy_relationships_args(ctx context.Context,
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*policygraph.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (policygraph.Direction, error) {
+			return ec.unmarshalNDirection2githubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3718,8 +3718,8 @@ func (ec *executionContext) field_Policy_supporters_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3740,8 +3740,8 @@ func (ec *executionContext) field_Policy_targets_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3776,8 +3776,8 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3834,8 +3834,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3850,24 +3850,24 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["types"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*policygraph.Direction, error) {
-			return ec.unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (policygraph.Direction, error) {
+			return ec.unmarshalNDirection2githubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["limit"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "hubDegree",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3888,8 +3888,8 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	}
 	args["types"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3926,8 +3926,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["to"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3942,8 +3942,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["types"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3956,8 +3956,8 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4026,8 +4026,8 @@ func (ec *executionContext) field_Query_policies_args(ctx context.Context, rawAr
 	}
 	args["to"] = arg5
 	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4078,8 +4078,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["kinds"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4116,8 +4116,8 @@ func (ec *executionContext) field_Query_shortestPath_args(ctx context.Context, r
 	}
 	args["to"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4192,8 +4192,8 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	}
 	args["policyTypes"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4206,8 +4206,8 @@ func (ec *executionContext) field_Source_mentions_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4455,7 +4455,7 @@ func (ec *executionContext) _Country_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(policygraph.Direction), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -4499,7 +4499,7 @@ func (ec *executionContext) _Country_leaders(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Leaders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().Leaders(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -4543,7 +4543,7 @@ func (ec *executionContext) _Country_officials(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Officials(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().Officials(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -4587,7 +4587,7 @@ func (ec *executionContext) _Country_policiesEnacted(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().PoliciesEnacted(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().PoliciesEnacted(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -4631,7 +4631,7 @@ func (ec *executionContext) _Country_policiesTargeting(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().PoliciesTargeting(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().PoliciesTargeting(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -4675,7 +4675,7 @@ func (ec *executionContext) _Country_tradePartners(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().TradePartners(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().TradePartners(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5274,7 +5274,7 @@ func (ec *executionContext) _Organization_relationships(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(policygraph.Direction), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5318,7 +5318,7 @@ func (ec *executionContext) _Organization_leaders(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Leaders(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Leaders(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5362,7 +5362,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5406,7 +5406,7 @@ func (ec *executionContext) _Organization_designations(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Designations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Designations(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5450,7 +5450,7 @@ func (ec *executionContext) _Organization_operatesIn(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().OperatesIn(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().OperatesIn(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -5962,7 +5962,7 @@ func (ec *executionContext) _Person_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(policygraph.Direction), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6006,7 +6006,7 @@ func (ec *executionContext) _Person_offices(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Offices(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Offices(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6050,7 +6050,7 @@ func (ec *executionContext) _Person_memberships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Memberships(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Memberships(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6576,7 +6576,7 @@ func (ec *executionContext) _Policy_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Relationships(ctx, obj, fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(policygraph.Direction), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6620,7 +6620,7 @@ func (ec *executionContext) _Policy_enactedBy(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().EnactedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().EnactedBy(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6664,7 +6664,7 @@ func (ec *executionContext) _Policy_targets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Targets(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6708,7 +6708,7 @@ func (ec *executionContext) _Policy_supporters(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Supporters(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Supporters(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -6752,7 +6752,7 @@ func (ec *executionContext) _Policy_opponents(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Policy().Opponents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Policy().Opponents(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
@@ -7114,7 +7114,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]policygraph.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]policygraph.Kind), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -7158,7 +7158,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -7202,7 +7202,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["types"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["types"].([]string), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -7246,7 +7246,7 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
@@ -7290,7 +7290,7 @@ func (ec *executionContext) _Query_policies(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Policies(ctx, fc.Args["types"].([]string), fc.Args["statuses"].([]string), fc.Args["enactedBy"].(*string), fc.Args["target"].(*string), fc.Args["from"].(*policygraph.Date), fc.Args["to"].(*policygraph.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Policies(ctx, fc.Args["types"].([]string), fc.Args["statuses"].([]string), fc.Args["enactedBy"].(*string), fc.Args["target"].(*string), fc.Args["from"].(*policygraph.Date), fc.Args["to"].(*policygraph.Date), fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PolicyConnection) graphql.Marshaler {
@@ -7334,7 +7334,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(*policygraph.Direction), fc.Args["limit"].(*int), fc.Args["hubDegree"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(int), fc.Args["types"].([]policygraph.RelType), fc.Args["direction"].(policygraph.Direction), fc.Args["limit"].(int), fc.Args["hubDegree"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -7378,7 +7378,7 @@ func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["types"].([]policygraph.RelType))
+			return ec.Resolvers.Query().ShortestPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(int), fc.Args["types"].([]policygraph.RelType))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -7422,7 +7422,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["types"].([]policygraph.RelType), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(int), fc.Args["types"].([]policygraph.RelType), fc.Args["first"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Path) graphql.Marshaler {
@@ -7466,7 +7466,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["entity"].(*string), fc.Args["from"].(*policygraph.Date), fc.Args["to"].(*policygraph.Date), fc.Args["types"].([]policygraph.RelType), fc.Args["policyTypes"].([]string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["entity"].(*string), fc.Args["from"].(*policygraph.Date), fc.Args["to"].(*policygraph.Date), fc.Args["types"].([]policygraph.RelType), fc.Args["policyTypes"].([]string), fc.Args["first"].(int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.TimelineEvent) graphql.Marshaler {
@@ -8706,7 +8706,7 @@ func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -13725,24 +13725,6 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpolicygraphᚋpolicyg
 	return res
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx context.Context, v any) (*policygraph.Direction, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := model.UnmarshalDirection(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚐDirection(ctx context.Context, sel ast.SelectionSet, v *policygraph.Direction) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := model.MarshalDirection(*v)
-	return res
-}
-
 func (ec *executionContext) marshalOEntity2githubᚗcomᚋpolicygraphᚋpolicygraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -13818,24 +13800,6 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalID(*v)
-	return res
-}
-
-func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalInt(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalInt(*v)
 	return res
 }
 
