@@ -83,7 +83,7 @@ func hasPrefixed(tokens []string, prefix string) bool {
 //	 40/30  the name/an alias has a word starting with every query token
 //	    10  the tokens match only across several names
 //
-// Ties are broken by name and then ID (see [Less]), so that every store ranks
+// Ties are broken by name and then ID (see [CompareHits]), so that every store ranks
 // alike.
 func Score(query []string, e *Entity) int {
 	q := strings.Join(query, " ")
@@ -111,17 +111,6 @@ func Score(query []string, e *Entity) int {
 		best = max(best, s-alias)
 	}
 	return best
-}
-
-// Less orders search hits: higher score first, then name, then ID.
-func Less(a *Entity, scoreA int, b *Entity, scoreB int) bool {
-	if scoreA != scoreB {
-		return scoreA > scoreB
-	}
-	if a.Name != b.Name {
-		return a.Name < b.Name
-	}
-	return a.ID < b.ID
 }
 
 func all(ts []string, f func(string) bool) bool {

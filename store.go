@@ -29,7 +29,7 @@ type Store interface {
 	ListEntities(ctx context.Context, f EntityFilter, p Page) (EntityPage, error)
 
 	// Search returns one page of the entities whose names or aliases match
-	// the query tokens ([Matches]), ranked by [Score] and then [Less]. A
+	// the query tokens ([Matches]), ranked by [Score] and then [CompareHits]. A
 	// query has at most [MaxSearchTokens] tokens.
 	Search(ctx context.Context, q SearchQuery, p Page) (SearchPage, error)
 

@@ -293,9 +293,7 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 		}
 		qs = more
 	}
-	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
-	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
-	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	g.Sort()
 	return g, nil
 }
 

@@ -25,7 +25,6 @@ type Resolver struct {
 	logger *slog.Logger
 }
 
-
 // scanLimit bounds the relationships that a field reads whole to filter or
 // flatten them (Organization.designations, Person.quotes).
 const scanLimit = 1000

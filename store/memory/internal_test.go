@@ -32,27 +32,6 @@ func TestDayNumbers(t *testing.T) {
 	}
 }
 
-func TestWindow(t *testing.T) {
-	tests := []struct {
-		n      int
-		p      pg.Page
-		lo, hi int
-	}{
-		{10, pg.Page{Offset: 0, Limit: 3}, 0, 3},
-		{10, pg.Page{Offset: 8, Limit: 3}, 8, 10},
-		{10, pg.Page{Offset: 10, Limit: 3}, 10, 10},
-		{10, pg.Page{Offset: 99, Limit: 3}, 10, 10},
-		{10, pg.Page{Offset: -5, Limit: 3}, 0, 3},
-		{10, pg.Page{Offset: 2, Limit: 0}, 2, 2},
-		{10, pg.Page{Offset: 2, Limit: -1}, 2, 2},
-	}
-	for _, tt := range tests {
-		if lo, hi := window(tt.n, tt.p); lo != tt.lo || hi != tt.hi {
-			t.Errorf("window(%d, %+v) = %d, %d, want %d, %d", tt.n, tt.p, lo, hi, tt.lo, tt.hi)
-		}
-	}
-}
-
 // TestScore holds score, which ranks search hits on precomputed text, to
 // pg.Score, which defines the ranking, over every entity of random graphs
 // and queries drawn from their names.

@@ -39,7 +39,7 @@ func (s *Store) ListEntities(ctx context.Context, f pg.EntityFilter, p pg.Page) 
 	}
 	from, to := dayRange(f.From, f.To)
 	dated := f.From != "" || f.To != ""
-	lo, hi := window(math.MaxInt, p)
+	lo, hi := p.Window(math.MaxInt)
 	var page []*pg.Entity
 	total := 0
 	for _, i := range cands {

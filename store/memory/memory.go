@@ -193,13 +193,8 @@ func (s *Store) sortByName() {
 
 // count computes Stats once; every kind and type is present, zero or not.
 func (s *Store) count() pg.Stats {
-	st := pg.Stats{Sources: len(s.srcs), Nodes: map[pg.Kind]int{}, Relationships: map[pg.RelType]int{}}
-	for _, k := range pg.Kinds {
-		st.Nodes[k] = 0
-	}
-	for _, t := range s.types {
-		st.Relationships[t] = 0
-	}
+	st := pg.NewStats()
+	st.Sources = len(s.srcs)
 	for _, e := range s.ents {
 		st.Nodes[e.Kind]++
 	}
@@ -271,18 +266,6 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 
 // Ping succeeds unless ctx is done: memory is always there.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
-
-// window returns the bounds of page p within a list of n items. A negative
-// offset counts as 0; a limit of 0 or less selects nothing, as LIMIT 0 does
-// in Cypher, so that a caller can ask for the total alone.
-func window(n int, p pg.Page) (lo, hi int) {
-	lo = min(max(p.Offset, 0), n)
-	hi = lo
-	if p.Limit > 0 {
-		hi = lo + min(p.Limit, n-lo)
-	}
-	return lo, hi
-}
 
 // typeMask is a set of relationship types, by index into Store.types; the
 // vocabulary has fewer than 32.

@@ -14,7 +14,7 @@ import (
 	"github.com/policygraph/policygraph/store/storetest"
 )
 
-func open(t *testing.T, files []dataset.File) pg.Store {
+func open(t testing.TB, files []dataset.File) pg.Store {
 	t.Helper()
 	ds, err := dataset.Load(t.Context(), files, dataset.Options{})
 	if err != nil {
@@ -162,3 +162,7 @@ func nodes(g pg.Subgraph) []string {
 	}
 	return out
 }
+
+// BenchmarkStore runs the benchmarks that every store runs (see
+// storetest.Bench and the Neo4j store's BenchmarkStore).
+func BenchmarkStore(b *testing.B) { storetest.Bench(b, open) }

@@ -30,7 +30,7 @@ func (s *Store) relPage(q pg.RelQuery) pg.RelPage {
 		return pg.RelPage{}
 	}
 	m := s.mask(q.Types, s.allTypes())
-	lo, hi := window(math.MaxInt, q.Page)
+	lo, hi := q.Page.Window(math.MaxInt)
 	var page pg.RelPage
 	rels, _ := s.all.list(n)
 	for _, r := range rels {

@@ -92,7 +92,7 @@ func (ix *searchIndex) has(e, lo, hi int32) bool {
 
 // Search finds the entities whose names and aliases have, for every query
 // token, a token starting with it ([pg.Matches]), keeps those of q.Kinds,
-// and ranks them by [pg.Score] and [pg.Less]. A query with no tokens (empty
+// and ranks them by [pg.Score] and [pg.CompareHits]. A query with no tokens (empty
 // or punctuation only) matches nothing: an empty page, not an error, since
 // the API validates input.
 //
@@ -131,7 +131,7 @@ func (s *Store) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.Sea
 		seen = &sc.fwd
 	}
 	joined := strings.Join(query, " ")
-	from, to := window(math.MaxInt, p)
+	from, to := p.Window(math.MaxInt)
 	top := hitHeap{max: to}
 	total := 0
 next:
@@ -166,8 +166,7 @@ type hitHeap struct {
 
 // worse reports whether hits[i] ranks after hits[j].
 func (h *hitHeap) worse(i, j int) bool {
-	a, b := h.hits[i], h.hits[j]
-	return pg.Less(b.Entity, b.Score, a.Entity, a.Score)
+	return pg.CompareHits(h.hits[i], h.hits[j]) > 0
 }
 
 func (h *hitHeap) add(hit pg.SearchHit) {
@@ -176,7 +175,7 @@ func (h *hitHeap) add(hit pg.SearchHit) {
 	}
 	if len(h.hits) == h.max {
 		top := h.hits[0]
-		if !pg.Less(hit.Entity, hit.Score, top.Entity, top.Score) {
+		if pg.CompareHits(hit, top) >= 0 {
 			return
 		}
 		h.hits[0] = hit
@@ -207,12 +206,7 @@ func (h *hitHeap) down(i int) {
 
 // sorted returns the kept hits, best first.
 func (h *hitHeap) sorted() []pg.SearchHit {
-	slices.SortFunc(h.hits, func(a, b pg.SearchHit) int {
-		if pg.Less(a.Entity, a.Score, b.Entity, b.Score) {
-			return -1
-		}
-		return 1 // IDs are unique, so a hit never ties another
-	})
+	slices.SortFunc(h.hits, pg.CompareHits)
 	return h.hits
 }
 

@@ -57,13 +57,8 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*pg.Source, error)
 func (s *Store) RelationshipsByID(ctx context.Context, ids []string) ([]*pg.Relationship, error) {
 	byType := map[pg.RelType][]map[string]any{}
 	for _, id := range ids {
-		parts := strings.Split(id, "|")
-		if len(parts) < 3 {
-			continue
-		}
-		t := pg.RelType(parts[1])
-		if _, ok := pg.Spec(t); ok {
-			byType[t] = append(byType[t], map[string]any{"id": id, "from": parts[0], "to": parts[2]})
+		if from, t, to, _, ok := pg.ParseRelationshipID(id); ok {
+			byType[t] = append(byType[t], map[string]any{"id": id, "from": from, "to": to})
 		}
 	}
 	found := map[string]*pg.Relationship{}
@@ -342,19 +337,20 @@ func relPattern(types []pg.RelType, d pg.Direction) (pattern string, ok bool) {
 	return "-" + r + "-", true
 }
 
-// typePattern renders the traversable types asked for as a Cypher type
-// alternation, "LEADS|TARGETS"; the types come from the vocabulary only.
-func typePattern(types []pg.RelType) string {
-	var ts []string
-	for _, t := range pg.TraversableTypes() {
-		if len(types) == 0 || slices.Contains(types, t) {
-			ts = append(ts, string(t))
+// typePattern renders the types a walk follows (pg.WalkTypes) as a Cypher
+// type alternation, "LEADS|TARGETS"; the types come from the vocabulary
+// only. Empty: no type asked for can be traversed.
+func typePattern(types []pg.RelType) string { return joinTypes(pg.WalkTypes(types)) }
+
+func joinTypes(ts []pg.RelType) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteByte('|')
 		}
+		b.WriteString(string(t))
 	}
-	if len(ts) == 0 {
-		return "" // no type asked for can be traversed
-	}
-	return strings.Join(ts, "|")
+	return b.String()
 }
 
 // arrow returns the relationship pattern between a and b for a direction.
@@ -591,13 +587,13 @@ func (s *Store) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, e
 	head, scope, found := "", "()", "true"
 	if q.Entity == "" {
 		if types != "" {
-			branches = append(branches, "MATCH (:Entity)-[x:"+types+"]->(:Entity) WHERE "+inRange("x")+" RETURN "+rel)
+			branches = append(branches, "MATCH (a)-[x:"+types+"]->(b) WHERE "+committed("a")+" AND "+committed("b")+" AND "+inRange("x")+" RETURN "+rel)
 		}
 		branches = append(branches, "MATCH (x:Policy) WHERE "+policyCond("x")+" RETURN "+policy)
 	} else {
 		head, scope, found = "OPTIONAL MATCH (e:Entity {id: $id})\n", "(e)", "e IS NOT NULL"
 		if types != "" {
-			branches = append(branches, "MATCH (e)-[x:"+types+"]-(:Entity) WHERE "+inRange("x")+" RETURN DISTINCT "+rel)
+			branches = append(branches, "MATCH (e)-[x:"+types+"]-(o) WHERE "+committed("o")+" AND "+inRange("x")+" RETURN DISTINCT "+rel)
 		}
 		// The entity itself when it is a policy, and the policies it is
 		// related to in any traversable way.
@@ -637,20 +633,13 @@ RETURN ` + found + " AS found, events, kinds"
 	return events, nil
 }
 
-// timelineTypes renders the relationship types a timeline includes: those
-// asked for, of any kind, or else every traversable type.
-func timelineTypes(types []pg.RelType) string {
-	if len(types) == 0 {
-		return typePattern(nil)
-	}
-	var ts []string
-	for _, t := range types {
-		if _, ok := pg.Spec(t); ok && !slices.Contains(ts, string(t)) {
-			ts = append(ts, string(t))
-		}
-	}
-	return strings.Join(ts, "|")
-}
+// committed is the condition that x is an entity or a source: the nodes of
+// a staged load have no labels until it commits.
+func committed(x string) string { return "(" + x + ":Entity OR " + x + ":Source)" }
+
+// timelineTypes renders the relationship types a timeline includes
+// (pg.TimelineTypes).
+func timelineTypes(types []pg.RelType) string { return joinTypes(pg.TimelineTypes(types)) }
 
 // Stats counts from Neo4j's count store: one lookup per label and type.
 func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
@@ -673,20 +662,16 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 	if err != nil {
 		return pg.Stats{}, fmt.Errorf("stats: %w", err)
 	}
-	st := pg.Stats{Nodes: map[pg.Kind]int{}, Relationships: map[pg.RelType]int{}}
+	st := pg.NewStats()
 	for _, rec := range recs {
 		m := rec.AsMap()
 		n := int(m["n"].(int64))
 		switch name := m["name"].(string); {
 		case m["what"] == "rel":
-			if n += st.Relationships[pg.RelType(name)]; n > 0 {
-				st.Relationships[pg.RelType(name)] = n
-			} else {
-				delete(st.Relationships, pg.RelType(name))
-			}
+			st.Relationships[pg.RelType(name)] += n
 		case name == pg.SourceLabel:
 			st.Sources = n
-		case n > 0:
+		default:
 			st.Nodes[pg.Kind(name)] = n
 		}
 	}

@@ -299,6 +299,7 @@ func testTimeline(t *testing.T, s pg.Store) {
 		e15 = event(usEnFt, "2025-02-19")
 		e16 = event(dtAccCsB, "2025-03-02")
 		e17 = event(st, "2025-03-12")
+		eq  = event(dtQuotedAlpha, "2025-03-10") // QUOTED_IN: only when asked for
 	)
 	everything := []string{e01, e02, e03, e04, e05, e06, e07, e08, e09, e10, e11, e12, e13, e14, e15, e16, e17}
 	tests := []struct {
@@ -326,6 +327,9 @@ func testTimeline(t *testing.T, s pg.Store) {
 		{"other hub", pg.TimelineQuery{Entity: us}, []string{e08, e09, e11, e14, e15, e17}},
 		{"self-loop", pg.TimelineQuery{Entity: jg}, []string{e03}},
 		{"nothing dated", pg.TimelineQuery{Entity: er}, nil},
+		// Asked types that join entities to sources count too.
+		{"non-traversable types", pg.TimelineQuery{Entity: dt, Types: []pg.RelType{pg.QuotedIn}}, []string{e11, eq}},
+		{"non-traversable types, whole graph", pg.TimelineQuery{From: "2025-03", Types: []pg.RelType{pg.QuotedIn, pg.Mentions}}, []string{eq, e17}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
