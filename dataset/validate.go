@@ -109,11 +109,13 @@ func Check(ctx context.Context, files []File, opts Options) (Summary, error) {
 		defs:  map[uint64]def{},
 		rels:  map[uint64]uint16{},
 		files: map[string]int{},
+		names: make([]string, len(files)),
 		sum:   Summary{Entities: map[pg.Kind]int{}, Relationships: map[pg.RelType]int{}},
 	}
 	v.seed = maphash.MakeSeed()
 	for i, f := range files {
 		v.files[f.Name] = i
+		v.names[i] = f.Name
 	}
 	// One pass defines every ID and resolves references to IDs already
 	// defined; a record that refers ahead is only marked, and a second pass
@@ -151,6 +153,7 @@ type validator struct {
 	defs     map[uint64]def
 	rels     map[uint64]uint16 // relationship ID hash → file
 	files    map[string]int
+	names    []string // file index → name
 	problems Problems
 	sum      Summary
 
@@ -238,10 +241,19 @@ func (v *validator) register(r *Record, id string, d def) {
 		v.fail(r, "id", "duplicate id: already defined in this file")
 	case old.kind != d.kind:
 		v.fail(r, "id", "defined in %s as %s; the same ID cannot be a %s",
-			r.Pos.File, kindName(old.kind), kindName(d.kind))
+			v.fileName(old.file), kindName(old.kind), kindName(d.kind))
 	default:
 		v.sum.Repeats++
 	}
+}
+
+// fileName names the file of index i, or the database for IDs that
+// Options.Existing found.
+func (v *validator) fileName(i uint16) string {
+	if i == inDatabase || int(i) >= len(v.names) {
+		return "the database"
+	}
+	return v.names[i]
 }
 
 func kindName(k uint8) string {

@@ -291,6 +291,16 @@ func TestValidateAcrossFiles(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("kind clash: got %v, want it to contain %q", err, want)
 	}
+	// The message names the file that defined the ID first, not its own.
+	asSource := write("as-source.yaml", `sources:
+  - id: person/x
+    title: X
+`)
+	err = dataset.Validate(ctx, dataset.Paths(defs, asSource), dataset.Options{})
+	want = "as-source.yaml:2:9: person/x: id: defined in " + defs + " as Person; the same ID cannot be a source"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("source clash: got %v, want it to contain %q", err, want)
+	}
 }
 
 func TestLoadMerges(t *testing.T) {

@@ -27,8 +27,8 @@ Prints a new random API key, then the line of the key file (serve
 and the rate limiter call the client. The key is shown only once.`)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() != 1 {
 		fl.Usage()

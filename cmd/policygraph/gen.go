@@ -23,8 +23,8 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: policygraph gen [-nodes N] [-relationships N] [-seed S] [-o FILE]\n\nWrites a synthetic policy graph as JSON Lines, for load tests and benchmarks.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()

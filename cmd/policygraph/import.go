@@ -44,8 +44,8 @@ prints the neo4j-admin command to run where that Neo4j lives, and the
 --finish step for after it.`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fs, args); !ok {
+		return code
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg := neo4j.ConfigFromEnv()

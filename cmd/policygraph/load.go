@@ -30,8 +30,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: policygraph load [flags] FILE...\n       policygraph load --recover [--wait DURATION]\n\nWrites the dataset files to the Neo4j of NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() == 0 && !*recoverOnly || fs.NArg() > 0 && *recoverOnly {
 		fs.Usage()

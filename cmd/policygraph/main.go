@@ -15,6 +15,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -58,15 +60,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if i >= 0 {
 			return cmds[i].run(ctx, args[1:], stdout, stderr)
 		}
-		if args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
-			fmt.Fprintf(stderr, "policygraph: unknown command %q\n\n", args[0])
-		}
+	}
+	help := len(args) > 0 && slices.Contains([]string{"help", "-h", "--help"}, args[0])
+	if len(args) > 0 && !help {
+		fmt.Fprintf(stderr, "policygraph: unknown command %q\n\n", args[0])
 	}
 	fmt.Fprintln(stderr, "usage: policygraph COMMAND [flags] [args]\n\ncommands:")
 	for _, c := range cmds {
 		fmt.Fprintf(stderr, "  %-9s %s\n", c.name, c.summary)
 	}
+	if help {
+		return 0
+	}
 	return 2
+}
+
+// parse parses a command's flags. ok is false when the command should
+// exit with code: 0 after -h or --help (asking for help is no error, unlike
+// Go's flag convention), 2 after a bad flag, whose message fs has printed.
+func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return 0, false
+	case err != nil:
+		return 2, false
+	}
+	return 0, true
 }
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {

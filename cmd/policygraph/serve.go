@@ -47,7 +47,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) int {
 	fs.DurationVar(&g.Timeout, "timeout", g.Timeout, "time limit of a GraphQL request, passed to Neo4j as the transaction timeout")
 	fs.IntVar(&g.MaxDepth, "max-depth", g.MaxDepth, "deepest selection nesting of a query")
 	fs.IntVar(&g.MaxComplexity, "max-complexity", g.MaxComplexity, "highest cost of a query (lists cost their length times their items)")
-	fs.IntVar(&g.MaxPageSize, "max-page-size", g.MaxPageSize, "largest `first` and number of ids")
+	fs.IntVar(&g.MaxPageSize, "max-page-size", g.MaxPageSize, "largest page (first) and number of ids")
 	fs.IntVar(&g.MaxNeighborhoodDepth, "max-neighborhood-depth", g.MaxNeighborhoodDepth, "largest neighborhood depth")
 	fs.IntVar(&g.MaxNeighborhoodLimit, "max-neighborhood-limit", g.MaxNeighborhoodLimit, "largest neighborhood limit (entities)")
 	fs.IntVar(&g.MaxHops, "max-hops", g.MaxHops, "largest maxHops of shortestPath and paths")
@@ -90,8 +90,8 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 		fmt.Fprintln(stderr, "policygraph serve:", err)
 		return 2
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parse(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
