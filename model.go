@@ -6,7 +6,6 @@ package policygraph
 
 import (
 	"slices"
-	"strings"
 )
 
 // Entity is a node of one of the [Kinds]: a person, organization, country or
@@ -200,17 +199,4 @@ func firstDate(ds ...Date) Date {
 		}
 	}
 	return ""
-}
-
-// Slug makes the name part of an ID: lower case ASCII letters and digits
-// joined by hyphens ("López Obrador" → "lopez-obrador").
-func Slug(name string) string {
-	var b strings.Builder
-	for _, tok := range Tokens(name) {
-		if b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
 }

@@ -66,7 +66,7 @@ func Home(sections []Section, store StatsReader, logger *slog.Logger) http.Handl
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store") // the counts change with the store
-		h.Set("Content-Security-Policy", basePolicy)
+		h.Set("Content-Security-Policy", contentPolicy)
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Content-Type-Options", "nosniff")
 		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(b.Bytes()))

@@ -58,7 +58,7 @@ func TestHome(t *testing.T) {
 				t.Fatalf("status %d", rec.Code)
 			}
 			hd := rec.Header()
-			if hd.Get("Content-Type") != "text/html; charset=utf-8" || hd.Get("Content-Security-Policy") != basePolicy ||
+			if hd.Get("Content-Type") != "text/html; charset=utf-8" || hd.Get("Content-Security-Policy") != contentPolicy ||
 				hd.Get("Cache-Control") != "no-store" {
 				t.Errorf("headers %v", hd)
 			}

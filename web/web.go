@@ -44,11 +44,11 @@ var dist embed.FS
 
 // Explorer returns the handler of the graph explorer: the page at /explore
 // (and /explore/) and its assets under /explore/assets/.
-func Explorer() http.Handler { return newApp("explore", explorerCSP) }
+func Explorer() http.Handler { return newApp("explore", contentPolicy) }
 
 // GraphiQL returns the handler of GraphiQL: the page at /graphiql (and
 // /graphiql/) and its assets under /graphiql/assets/.
-func GraphiQL() http.Handler { return newApp("graphiql", graphiqlCSP) }
+func GraphiQL() http.Handler { return newApp("graphiql", contentPolicy) }
 
 // Router is what Register adds routes to: an *http.ServeMux, or the API
 // server, whose Handle logs and meters the routes like its own.
@@ -68,11 +68,8 @@ func Register(r Router) {
 // Content security policies: scripts, styles and connections from the
 // server alone. Styles allow inline attributes, which Cytoscape.js and
 // GraphiQL's components set; images and fonts allow data: URLs.
-const (
-	basePolicy  = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-	explorerCSP = basePolicy
-	graphiqlCSP = basePolicy
-)
+// Both pages need the same one.
+const contentPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // app serves one page and its assets from dist/<name>.
 type app struct {

@@ -114,7 +114,7 @@ func (g *synth) entities(n int, kind pg.Kind, name func(int) string) []string {
 	ids := make([]string, n)
 	for i := range ids {
 		e := &pg.Entity{Kind: kind, Name: name(i)}
-		e.ID = fmt.Sprintf("%s/%s-%d", strings.ToLower(string(kind)), pg.Slug(e.Name), i)
+		e.ID = fmt.Sprintf("%s/%s-%d", strings.ToLower(string(kind)), strings.Join(pg.Tokens(e.Name), "-"), i)
 		switch kind {
 		case pg.Organization:
 			e.Type = pick(g.rng, pg.OrganizationTypes)

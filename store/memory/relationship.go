@@ -97,7 +97,7 @@ func (s *Store) when(r int32) pg.Date {
 // relIndex finds a relationship by ID, by binary search over the sorted
 // IDs, compared piece by piece so that none is built.
 func (s *Store) relIndex(id string) (int, bool) {
-	return sort32(len(s.relData), func(r int32) int { return s.compareID(r, id) })
+	return search32(len(s.relData), func(r int32) int { return s.compareID(r, id) })
 }
 
 // compareID compares relationship r's ID, "from|TYPE|to[|key]", with id.
@@ -122,9 +122,9 @@ func (s *Store) compareID(r int32, id string) int {
 	return 0
 }
 
-// sort32 is a binary search over [0, n) for the index whose comparison
+// search32 is a binary search over [0, n) for the index whose comparison
 // with the target is 0, given cmp < 0 below it and > 0 above.
-func sort32(n int, cmp func(int32) int) (int, bool) {
+func search32(n int, cmp func(int32) int) (int, bool) {
 	lo, hi := 0, n
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)

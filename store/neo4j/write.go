@@ -363,7 +363,8 @@ func orNil[T comparable](v T) any {
 	return v
 }
 
-func ptr[T any](p *T) any {
+// deref is *p, or nil (no property) for a nil p.
+func deref[T any](p *T) any {
 	if p == nil {
 		return nil
 	}
@@ -407,7 +408,7 @@ func entityRows(es []*pg.Entity, k pg.Kind) []map[string]any {
 			"id": e.ID, "kind": string(e.Kind), "name": e.Name, "aliases": aliases, "search": search,
 			"description": orNil(e.Description), "type": orNil(e.Type), "status": orNil(e.Status),
 			"date": orNil(string(e.Date)), "start": orNil(string(e.Start)), "end": orNil(string(e.End)),
-			"rate": ptr(e.Rate), "count": ptr(e.Count), "evidence": evidenceRows(e.Evidence),
+			"rate": deref(e.Rate), "count": deref(e.Count), "evidence": evidenceRows(e.Evidence),
 		})
 	}
 	return rows
@@ -422,7 +423,7 @@ func relRows(rs []*pg.Relationship, t pg.RelType) []map[string]any {
 		rows = append(rows, map[string]any{
 			"id": r.ID, "from": r.From, "to": r.To, "key": orNil(r.Key),
 			"role": orNil(r.Role), "allegation": orNil(r.Allegation),
-			"rank": ptr(r.Rank), "count": ptr(r.Count), "rate": ptr(r.Rate),
+			"rank": deref(r.Rank), "count": deref(r.Count), "rate": deref(r.Rate),
 			"status": orNil(r.Status), "date": orNil(string(r.Date)), "start": orNil(string(r.Start)),
 			"end": orNil(string(r.End)), "evidence": evidenceRows(r.Evidence),
 		})
