@@ -158,13 +158,16 @@ RETURN size(ns) AS total, [x IN ns[$offset..$offset + $limit] | x {.*}] AS page`
 		return pg.EntityPage{}, fmt.Errorf("list entities: %w", err)
 	}
 	var out pg.EntityPage
+	var dec decoder
 	if len(recs) == 1 {
-		total, _ := recs[0].Get("total")
-		page, _ := recs[0].Get("page")
-		out.Total = int(total.(int64))
-		for _, v := range page.([]any) {
-			out.Entities = append(out.Entities, decodeEntity(v))
+		m := recs[0].AsMap()
+		out.Total = dec.int(m["total"], "total")
+		for _, v := range dec.list(m["page"], "page") {
+			out.Entities = append(out.Entities, dec.entity(v, "page entity"))
 		}
+	}
+	if dec.err != nil {
+		return pg.EntityPage{}, fmt.Errorf("list entities: %w", dec.err)
 	}
 	return out, nil
 }
@@ -208,13 +211,17 @@ RETURN size(ns) AS total, [x IN ns[$offset..$offset + $limit] | x {.*}] AS page,
 		return pg.SearchPage{}, fmt.Errorf("search: %w", err)
 	}
 	var out pg.SearchPage
+	var dec decoder
 	if len(recs) == 1 {
 		m := recs[0].AsMap()
-		out.Total = int(m["total"].(int64))
-		scores := m["scores"].([]any)
-		for i, v := range m["page"].([]any) {
-			out.Hits = append(out.Hits, pg.SearchHit{Entity: decodeEntity(v), Score: int(scores[i].(int64))})
+		out.Total = dec.int(m["total"], "total")
+		scores := dec.list(m["scores"], "scores")
+		for i, v := range dec.list(m["page"], "page") {
+			out.Hits = append(out.Hits, pg.SearchHit{Entity: dec.entity(v, "hit"), Score: dec.int(dec.at(scores, i, "scores"), "score")})
 		}
+	}
+	if dec.err != nil {
+		return pg.SearchPage{}, fmt.Errorf("search: %w", dec.err)
 	}
 	return out, nil
 }
@@ -297,15 +304,23 @@ RETURN q.i AS i, total, page, ends`, map[string]any{"qs": rows})
 	if err != nil {
 		return nil, fmt.Errorf("relationships: %w", err)
 	}
+	var dec decoder
 	for _, rec := range recs {
 		m := rec.AsMap()
-		rp := pg.RelPage{Total: int(m["total"].(int64))}
-		ends := m["ends"].([]any)
-		for j, v := range m["page"].([]any) {
-			rp.Relationships = append(rp.Relationships, *decodeRelationship(v))
-			rp.Ends = append(rp.Ends, decodeEntity(ends[j]))
+		rp := pg.RelPage{Total: dec.int(m["total"], "total")}
+		ends := dec.list(m["ends"], "ends")
+		for j, v := range dec.list(m["page"], "page") {
+			rp.Relationships = append(rp.Relationships, dec.relationship(v, "page relationship"))
+			rp.Ends = append(rp.Ends, decodeEntity(dec.at(ends, j, "ends"))) // nil for a source
 		}
-		out[m["i"].(int64)] = rp
+		if i := dec.int(m["i"], "i"); i >= 0 && i < len(out) {
+			out[i] = rp
+		} else {
+			dec.fail("i", i, fmt.Sprintf("a query index below %d", len(out)))
+		}
+	}
+	if dec.err != nil {
+		return nil, fmt.Errorf("relationships: %w", dec.err)
 	}
 	return out, nil
 }
@@ -441,14 +456,18 @@ RETURN truncated, nodes, edges`,
 		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, pg.ErrNotFound)
 	}
 	m := recs[0].AsMap()
-	sg := pg.Subgraph{Truncated: m["truncated"].(bool), Edges: []pg.Relationship{}}
-	for _, v := range m["nodes"].([]any) {
-		n := v.(map[string]any)
-		sg.Nodes = append(sg.Nodes, pg.SubgraphNode{Entity: decodeEntity(n["n"]),
-			Depth: int(n["depth"].(int64)), Degree: int(n["degree"].(int64))})
+	var dec decoder
+	sg := pg.Subgraph{Truncated: dec.bool(m["truncated"], "truncated"), Edges: []pg.Relationship{}}
+	for _, v := range dec.list(m["nodes"], "nodes") {
+		n := dec.fields(v, "node")
+		sg.Nodes = append(sg.Nodes, pg.SubgraphNode{Entity: dec.entity(n["n"], "node entity"),
+			Depth: dec.int(n["depth"], "depth"), Degree: dec.int(n["degree"], "degree")})
 	}
-	for _, v := range m["edges"].([]any) {
-		sg.Edges = append(sg.Edges, *decodeRelationship(v))
+	for _, v := range dec.list(m["edges"], "edges") {
+		sg.Edges = append(sg.Edges, dec.relationship(v, "edge"))
+	}
+	if dec.err != nil {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", q.Center, dec.err)
 	}
 	sg.CountHidden()
 	return sg, nil
@@ -469,8 +488,12 @@ func (s *Store) lonely(ctx context.Context, center, types string) (pg.Subgraph, 
 		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", center, pg.ErrNotFound)
 	}
 	m := recs[0].AsMap()
+	var dec decoder
 	sg := pg.Subgraph{Edges: []pg.Relationship{},
-		Nodes: []pg.SubgraphNode{{Entity: decodeEntity(m["c"]), Degree: int(m["degree"].(int64))}}}
+		Nodes: []pg.SubgraphNode{{Entity: dec.entity(m["c"], "centre"), Degree: dec.int(m["degree"], "degree")}}}
+	if dec.err != nil {
+		return pg.Subgraph{}, fmt.Errorf("neighborhood of %q: %w", center, dec.err)
+	}
 	sg.CountHidden()
 	return sg, nil
 }
@@ -537,16 +560,20 @@ OPTIONAL MATCH (b:Entity {id: $to})
 		return []pg.Path{{Nodes: []*pg.Entity{a}}}, nil
 	}
 	var out []pg.Path
-	for _, v := range m["paths"].([]any) {
-		pm := v.(map[string]any)
+	var dec decoder
+	for _, v := range dec.list(m["paths"], "paths") {
+		pm := dec.fields(v, "path")
 		var p pg.Path
-		for _, x := range pm["nodes"].([]any) {
-			p.Nodes = append(p.Nodes, decodeEntity(x))
+		for _, x := range dec.list(pm["nodes"], "path nodes") {
+			p.Nodes = append(p.Nodes, dec.entity(x, "path node"))
 		}
-		for _, x := range pm["edges"].([]any) {
-			p.Edges = append(p.Edges, *decodeRelationship(x))
+		for _, x := range dec.list(pm["edges"], "path edges") {
+			p.Edges = append(p.Edges, dec.relationship(x, "path edge"))
 		}
 		out = append(out, p)
+	}
+	if dec.err != nil {
+		return nil, fmt.Errorf("paths from %q to %q: %w", q.From, q.To, dec.err)
 	}
 	return out, nil
 }
@@ -613,22 +640,29 @@ RETURN ` + found + " AS found, events, kinds"
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	if q.Entity != "" && (len(recs) == 0 || !recs[0].AsMap()["found"].(bool)) {
+	var dec decoder
+	if q.Entity != "" && (len(recs) == 0 || !dec.bool(recs[0].AsMap()["found"], "found")) {
+		if dec.err != nil {
+			return nil, fmt.Errorf("timeline: %w", dec.err)
+		}
 		return nil, fmt.Errorf("timeline of %q: %w", q.Entity, pg.ErrNotFound)
 	}
 	var events []pg.Event
 	for _, rec := range recs {
 		m := rec.AsMap()
-		kinds := m["kinds"].([]any)
-		for i, v := range m["events"].([]any) {
-			if kinds[i].(int64) == 0 {
-				p := decodeEntity(v)
+		kinds := dec.list(m["kinds"], "kinds")
+		for i, v := range dec.list(m["events"], "events") {
+			if dec.int(dec.at(kinds, i, "kinds"), "kind") == 0 {
+				p := dec.entity(v, "policy event")
 				events = append(events, pg.Event{Date: p.When(), Policy: p})
 			} else {
-				r := decodeRelationship(v)
-				events = append(events, pg.Event{Date: r.When(), Relationship: r})
+				r := dec.relationship(v, "relationship event")
+				events = append(events, pg.Event{Date: r.When(), Relationship: &r})
 			}
 		}
+	}
+	if dec.err != nil {
+		return nil, fmt.Errorf("timeline: %w", dec.err)
 	}
 	return events, nil
 }
@@ -663,10 +697,11 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 		return pg.Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	st := pg.NewStats()
+	var dec decoder
 	for _, rec := range recs {
 		m := rec.AsMap()
-		n := int(m["n"].(int64))
-		switch name := m["name"].(string); {
+		n := dec.int(m["n"], "n")
+		switch name := dec.str(m["name"], "name"); {
 		case m["what"] == "rel":
 			st.Relationships[pg.RelType(name)] += n
 		case name == pg.SourceLabel:
@@ -674,6 +709,9 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 		default:
 			st.Nodes[pg.Kind(name)] = n
 		}
+	}
+	if dec.err != nil {
+		return pg.Stats{}, fmt.Errorf("stats: %w", dec.err)
 	}
 	return st, nil
 }

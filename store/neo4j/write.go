@@ -264,9 +264,13 @@ func (s *Store) existing(ctx context.Context, tx runner, cypher string, params m
 		return nil, classify(err)
 	}
 	have := map[string]bool{}
+	var dec decoder
 	for res.Next(ctx) {
 		id, _ := res.Record().Get("id")
-		have[id.(string)] = true
+		have[dec.str(id, "id")] = true
+	}
+	if dec.err != nil {
+		return nil, dec.err
 	}
 	return have, classify(res.Err())
 }
@@ -484,10 +488,14 @@ RETURN id, kind`, map[string]any{"ids": chunk})
 		if err != nil {
 			return nil, fmt.Errorf("look up ids: %w", err)
 		}
+		var dec decoder
 		for _, r := range recs {
 			id, _ := r.Get("id")
 			kind, _ := r.Get("kind")
-			found[id.(string)], _ = kind.(string)
+			found[dec.str(id, "id")] = dec.str(kind, "kind")
+		}
+		if dec.err != nil {
+			return nil, fmt.Errorf("look up ids: %w", dec.err)
 		}
 	}
 	return found, nil
