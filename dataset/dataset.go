@@ -135,7 +135,7 @@ func Open(file File) (Reader, error) {
 	}
 	switch strings.ToLower(filepath.Ext(file.Name)) {
 	case ".yaml", ".yml":
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read whole: nothing is lost on close
 		r, err := newYAMLReader(file.Name, f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file.Name, err)
@@ -144,7 +144,7 @@ func Open(file File) (Reader, error) {
 	case ".jsonl", ".ndjson":
 		return newJSONLReader(file.Name, f), nil
 	}
-	f.Close()
+	_ = f.Close() // not read
 	return nil, fmt.Errorf("%s: unknown dataset format (want .yaml, .yml or .jsonl)", file.Name)
 }
 
@@ -164,7 +164,7 @@ func each(ctx context.Context, file File, fn func(*Record) error, bad func(Probl
 	if err != nil {
 		return fmt.Errorf("read dataset: %w", err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // a reader: nothing is lost on close
 	for {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -167,7 +167,9 @@ func FuzzRelationshipID(f *testing.F) {
 	f.Fuzz(func(t *testing.T, from, typ, to, key string) {
 		var b bytes.Buffer
 		enc := json.NewEncoder(&b)
-		enc.Encode(map[string]any{"source": map[string]any{"id": "source/s", "title": "S"}})
+		if err := enc.Encode(map[string]any{"source": map[string]any{"id": "source/s", "title": "S"}}); err != nil {
+			t.Fatal(err)
+		}
 		ev := []map[string]string{{"source": "source/s", "quote": "q"}}
 		for _, id := range []string{from, to} {
 			kind, _, _ := strings.Cut(id, "/")
@@ -181,9 +183,13 @@ func FuzzRelationshipID(f *testing.F) {
 			case pg.Policy:
 				e["type"] = "tariff"
 			}
-			enc.Encode(map[string]any{"entity": e})
+			if err := enc.Encode(map[string]any{"entity": e}); err != nil {
+				t.Fatal(err)
+			}
 		}
-		enc.Encode(map[string]any{"relationship": map[string]any{"type": typ, "from": from, "to": to, "key": key, "evidence": ev}})
+		if err := enc.Encode(map[string]any{"relationship": map[string]any{"type": typ, "from": from, "to": to, "key": key, "evidence": ev}}); err != nil {
+			t.Fatal(err)
+		}
 		ds, err := dataset.Load(context.Background(), memFile("r.jsonl", b.Bytes()), dataset.Options{})
 		if err != nil {
 			return

@@ -307,7 +307,7 @@ func TestLoadMerges(t *testing.T) {
 	dir := t.TempDir()
 	one := filepath.Join(dir, "one.yaml")
 	two := filepath.Join(dir, "two.jsonl")
-	os.WriteFile(one, []byte(`sources:
+	if err := os.WriteFile(one, []byte(`sources:
   - {id: source/a, title: A}
 entities:
   - id: person/x
@@ -321,11 +321,15 @@ relationships:
     from: person/x
     to: country/y
     evidence: [{source: source/a, quote: "X leads"}]
-`), 0o644)
-	os.WriteFile(two, []byte(`{"source": {"id": "source/b", "title": "B"}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(two, []byte(`{"source": {"id": "source/b", "title": "B"}}
 {"entity": {"id": "person/x", "kind": "Person", "name": "X", "aliases": ["Mr. X", "Xavier"], "description": "a leader", "evidence": [{"source": "source/b", "quote": "Xavier"}]}}
 {"relationship": {"type": "LEADS", "from": "person/x", "to": "country/y", "role": "President", "evidence": [{"source": "source/b", "quote": "President X"}, {"source": "source/a", "quote": "X leads"}]}}
-`), 0o644)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ds, err := dataset.Load(context.Background(), dataset.Paths(one, two), dataset.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -357,12 +361,14 @@ relationships:
 func TestValidateForwardReferences(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "d.jsonl")
-	os.WriteFile(path, []byte(`{"relationship": {"type": "LEADS", "from": "person/x", "to": "country/db", "evidence": [{"source": "source/a", "quote": "q"}]}}
+	if err := os.WriteFile(path, []byte(`{"relationship": {"type": "LEADS", "from": "person/x", "to": "country/db", "evidence": [{"source": "source/a", "quote": "q"}]}}
 {"relationship": {"type": "LEADS", "from": "person/x", "to": "country/nowhere", "evidence": [{"source": "source/a", "quote": "q"}]}}
 {"entity": {"id": "person/x", "kind": "Person", "name": "X", "evidence": [{"source": "source/a", "quote": "q"}]}}
 {"relationship": {"type": "ALLIED_WITH", "from": "person/x", "to": "country/db", "evidence": [{"source": "source/a", "quote": "q"}]}}
 {"source": {"id": "source/a", "title": "A"}}
-`), 0o644)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var asked [][]string
 	existing := func(_ context.Context, ids []string) (map[string]string, error) {
 		asked = append(asked, ids)

@@ -281,7 +281,7 @@ func TestGracefulShutdown(t *testing.T) {
 	s.Handle("GET /slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)
 		time.Sleep(200 * time.Millisecond)
-		io.WriteString(w, "done")
+		_, _ = io.WriteString(w, "done")
 	}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -78,7 +78,7 @@ func appendKeyLine(path, line string) error {
 		line = "\n" + line
 	}
 	if _, err := f.WriteString(line + "\n"); err != nil {
-		f.Close()
+		_ = f.Close() // the write's error is the one to report
 		return err
 	}
 	return f.Close()

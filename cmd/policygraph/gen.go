@@ -56,7 +56,7 @@ func generateTo(ctx context.Context, path string, stdout io.Writer, cfg gen.Conf
 		err = fmt.Errorf("write %s: %w", path, cerr)
 	}
 	if err != nil {
-		os.Remove(path)
+		_ = os.Remove(path) // best effort: err says what went wrong
 	}
 	return st, err
 }

@@ -87,7 +87,7 @@ prints the neo4j-admin command to run where that Neo4j lives, and the
 				fmt.Fprintln(stderr, "policygraph import:", err)
 				return 1
 			}
-			defer os.RemoveAll(tmp)
+			defer func() { _ = os.RemoveAll(tmp) }() // a temporary directory: best effort
 			dir = tmp
 		}
 	}
@@ -151,7 +151,7 @@ then start Neo4j (CREATE DATABASE it if it is new) and, with NEO4J_URI pointing 
 		if err != nil {
 			return err
 		}
-		defer st.Close(context.WithoutCancel(ctx))
+		defer closeStore(ctx, st)
 		if err := st.SetEmptyLists(ctx, b); err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func finishImport(ctx context.Context, cfg neo4j.Config, b *neo4j.BulkImport, wa
 	if err != nil {
 		return err
 	}
-	defer st.Close(context.WithoutCancel(ctx))
+	defer closeStore(ctx, st)
 	return st.FinishImport(ctx, b, wait)
 }
 

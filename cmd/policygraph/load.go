@@ -52,7 +52,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "policygraph load:", err)
 			return 1
 		}
-		defer target.Close(context.WithoutCancel(ctx))
+		defer closeStore(ctx, target)
 	}
 	if *recoverOnly {
 		return runRecover(ctx, target, opts, stdout, stderr)

@@ -24,6 +24,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"syscall"
+
+	"github.com/policygraph/policygraph/store/neo4j"
 )
 
 // command is one subcommand: it parses its own flags and returns the exit
@@ -73,6 +75,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	return 2
+}
+
+// closeStore closes the Neo4j store at the end of a command, after its
+// work has succeeded or failed for reasons of its own: the driver's close
+// error (a connection already gone) changes neither.
+func closeStore(ctx context.Context, st *neo4j.Store) {
+	_ = st.Close(context.WithoutCancel(ctx))
 }
 
 // parse parses a command's flags. ok is false when the command should

@@ -232,7 +232,7 @@ func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bo
 			return nil, nil, fmt.Errorf("open Neo4j at %s: %w", cfg.RedactedURI(), err)
 		}
 		logger.Info("store", "kind", "neo4j", "uri", cfg.RedactedURI(), "database", cfg.Database)
-		return s, func() { s.Close(context.WithoutCancel(ctx)) }, nil
+		return s, func() { closeStore(ctx, s) }, nil
 	}
 
 	var fs []dataset.File

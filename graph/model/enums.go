@@ -113,7 +113,9 @@ func enumValue(s string) graphql.Marshaler {
 	if s == "" {
 		return graphql.Null
 	}
-	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(s)) })
+	// A failed write is the response writer's to report, as for every
+	// marshaler gqlgen generates.
+	return graphql.WriterFunc(func(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s)) })
 }
 
 func enumInput(enum string, v any) (string, error) {

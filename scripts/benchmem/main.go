@@ -96,7 +96,7 @@ func procStatus(key string) string {
 	if err != nil {
 		return "?"
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), key+":"); ok {

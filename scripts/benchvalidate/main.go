@@ -123,7 +123,7 @@ func once(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(path + ".tmp")
+		_ = os.Remove(path + ".tmp") // best effort: err says what went wrong
 		return fmt.Errorf("generate %s: %w", path, err)
 	}
 	return os.Rename(path+".tmp", path)
@@ -141,11 +141,12 @@ func relationshipsFirst(in string, w io.Writer) error {
 		sc.Buffer(make([]byte, 1<<20), 1<<26)
 		for sc.Scan() {
 			if bytes.HasPrefix(sc.Bytes(), []byte(`{"relationship"`)) == rel {
-				w.Write(sc.Bytes())
-				w.Write([]byte("\n"))
+				// w's error is sticky and reported by its Flush.
+				_, _ = w.Write(sc.Bytes())
+				_, _ = w.Write([]byte("\n"))
 			}
 		}
-		f.Close()
+		_ = f.Close() // read only
 		if err := sc.Err(); err != nil {
 			return err
 		}

@@ -67,7 +67,7 @@ func ReadKeyFile(path string) (*KeySet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("API key file: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	s, err := ParseKeys(f)
 	if err != nil {
 		return nil, fmt.Errorf("API key file %s%w", path, err)

@@ -361,7 +361,7 @@ func appendQuoted(b []byte, s string, f *csvFile) []byte {
 func (w *CSVWriter) Reset() error {
 	for _, key := range w.order {
 		f := w.files[key]
-		f.f.Close()
+		_ = f.f.Close() // may be closed already; removing the files is what counts
 		if err := errors.Join(os.Remove(f.group.Data), os.Remove(f.group.Header)); err != nil {
 			return fmt.Errorf("reset csv: %w", err)
 		}
@@ -470,7 +470,7 @@ func (s *Store) CreateSchema(ctx context.Context, wait time.Duration) error {
 // IN TRANSACTIONS needs.
 func (s *Store) autoCommit(ctx context.Context, cypher string) error {
 	sess := s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	s.trips.Add(1)
 	res, err := sess.Run(ctx, cypher, nil)
 	if err != nil {

@@ -88,7 +88,7 @@ func (s *Store) Acquire(ctx context.Context, loadID string) (pg.Lease, error) {
 	}
 	l := &lease{s: s, id: loadID, token: loadID + "@" + owner(), stop: make(chan struct{}), done: make(chan struct{})}
 	sess := s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	busy, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (*pg.LoadBusyError, error) {
 		p := map[string]any{"load": loadID, "owner": owner(), "token": l.token, "ttl": s.ttl().Milliseconds()}
 		res, err := tx.Run(ctx, liveCypher, p)

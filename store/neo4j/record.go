@@ -1,7 +1,10 @@
 package neo4j
 
 import (
+	"context"
 	"fmt"
+
+	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	pg "github.com/policygraph/policygraph"
 )
@@ -91,4 +94,11 @@ func (d *decoder) relationship(v any, what string) pg.Relationship {
 		return pg.Relationship{}
 	}
 	return *r
+}
+
+// closeSession ends a session when its work is done. Its error says
+// nothing the work did not: a session's transactions have committed or
+// rolled back by then, and a connection that broke is the pool's to drop.
+func closeSession(ctx context.Context, sess neo4jdrv.SessionWithContext) {
+	_ = sess.Close(context.WithoutCancel(ctx))
 }

@@ -57,7 +57,7 @@ func (s *Store) BeginStaged(ctx context.Context, pl pg.Lease) (pg.StagedLoad, er
 func (s *Store) inTx(ctx context.Context, f func(tx neo4jdrv.ManagedTransaction) error) error {
 	s.trips.Add(1)
 	sess := s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	_, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (struct{}, error) { return struct{}{}, f(tx) })
 	return classify(err)
 }
@@ -65,7 +65,7 @@ func (s *Store) inTx(ctx context.Context, f func(tx neo4jdrv.ManagedTransaction)
 // Write stages a batch in one transaction, provided the lease is held.
 func (l *stagedLoad) Write(ctx context.Context, b pg.Batch) (pg.WriteCounts, error) {
 	sess := l.s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	c, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
 		if err := held(ctx, tx, l.lease, ""); err != nil {
 			return pg.WriteCounts{}, err
@@ -501,7 +501,7 @@ RETURN l.id AS id, coalesce(l.owner, '') AS owner, l.state = 'committing' AS com
 func (s *Store) exec(ctx context.Context, cypher string, params map[string]any) error {
 	s.trips.Add(1)
 	sess := s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	res, err := sess.Run(ctx, cypher, params)
 	if err == nil {
 		_, err = res.Consume(ctx)

@@ -106,7 +106,7 @@ const readAttempts = 3
 
 func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
 	sess := s.driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: s.db, AccessMode: neo4jdrv.AccessModeRead})
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	var cfg []func(*neo4jdrv.TransactionConfig)
 	if dl, ok := ctx.Deadline(); ok {
 		cfg = append(cfg, neo4jdrv.WithTxTimeout(max(time.Until(dl), time.Millisecond)))

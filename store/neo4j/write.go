@@ -446,7 +446,7 @@ func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx cont
 		return pg.WriteCounts{}, err
 	}
 	sess := s.session(ctx)
-	defer sess.Close(context.WithoutCancel(ctx))
+	defer closeSession(ctx, sess)
 	counts, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (pg.WriteCounts, error) {
 		var total pg.WriteCounts
 		err := fill(ctx, func(b pg.Batch) error {
