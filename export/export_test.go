@@ -2,7 +2,6 @@ package export_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
@@ -16,30 +15,18 @@ import (
 	"testing"
 
 	"github.com/policygraph/policygraph"
-	"github.com/policygraph/policygraph/data"
-	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/export"
-	"github.com/policygraph/policygraph/store/memory"
+	"github.com/policygraph/policygraph/internal/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the output")
-
-// seedStore is the in-memory store over the seed dataset.
-func seedStore(t *testing.T) policygraph.Store {
-	t.Helper()
-	ds, err := dataset.Load(context.Background(), data.Seed(), dataset.Options{})
-	if err != nil {
-		t.Fatalf("load seed: %v", err)
-	}
-	return memory.New(ds)
-}
 
 // TestGolden exports the seed through the handler in every format and
 // compares each file with testdata/NAME.FORMAT.golden. The Python tests
 // (tests/python) read the same goldens with networkx. Rewrite them with
 // go test ./export -update, then read the diff.
 func TestGolden(t *testing.T) {
-	h := export.Handler(seedStore(t), export.Limits{}, nil)
+	h := export.Handler(pgtest.Seed(t), export.Limits{}, nil)
 	cases := []struct{ name, query string }{
 		{"sheinbaum", "center=person/claudia-sheinbaum"},
 		{"hegseth-depth2-types", "center=person/pete-hegseth&depth=2&types=holds_office,leads,ENACTED,TARGETS"},

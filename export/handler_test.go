@@ -14,6 +14,7 @@ import (
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/export"
+	"github.com/policygraph/policygraph/internal/pgtest"
 )
 
 // cyDoc is the part of the Cytoscape JSON that the handler tests read.
@@ -51,7 +52,7 @@ func cytoscape(t *testing.T, h http.Handler, query string) cyDoc {
 }
 
 func TestHandlerResponses(t *testing.T) {
-	h := export.Handler(seedStore(t), export.Limits{MaxLimit: 100}, nil)
+	h := export.Handler(pgtest.Seed(t), export.Limits{MaxLimit: 100}, nil)
 	cases := []struct {
 		name, target string
 		code         int
@@ -140,7 +141,7 @@ func TestHandlerResponses(t *testing.T) {
 // entity-to-entity relationship once, none to a source; with a limit, the
 // first entities by name and only the relationships among them.
 func TestWholeGraph(t *testing.T) {
-	store := seedStore(t)
+	store := pgtest.Seed(t)
 	ctx := context.Background()
 	h := export.Handler(store, export.Limits{}, nil)
 	stats, err := store.Stats(ctx)
@@ -260,7 +261,7 @@ func (s relFailingStore) failure() error { return s.err }
 // TestHandlerStoreErrors maps store failures to 503 and 500 without
 // letting the error's text out.
 func TestHandlerStoreErrors(t *testing.T) {
-	seed := seedStore(t)
+	seed := pgtest.Seed(t)
 	secret := "bolt://neo4j:hunter2@10.0.0.7:7687"
 	cases := []struct {
 		name  string

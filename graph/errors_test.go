@@ -11,6 +11,7 @@ import (
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/internal/pgtest"
 )
 
 // secret stands for what a store's errors may hold and clients must never
@@ -18,16 +19,16 @@ import (
 const secret = "MATCH (n:Entity) neo4j: connection refused at bolt://10.0.0.7"
 
 func TestErrorCodes(t *testing.T) {
-	seed := seedStore(t)
+	seed := pgtest.Seed(t)
 	manyIDs := make([]string, 101)
 	for i := range manyIDs {
 		manyIDs[i] = fmt.Sprintf("person/p%d", i)
 	}
-	unavailable := failingStore{fail: func(context.Context) error {
+	unavailable := pgtest.Failing(func(context.Context) error {
 		return fmt.Errorf("run query %q: %w", secret, policygraph.ErrUnavailable)
-	}}
-	broken := failingStore{fail: func(context.Context) error { return errors.New(secret) }}
-	panicking := failingStore{fail: func(context.Context) error { panic(secret) }}
+	})
+	broken := pgtest.Failing(func(context.Context) error { return errors.New(secret) })
+	panicking := pgtest.Failing(func(context.Context) error { panic(secret) })
 
 	tests := []struct {
 		name   string
@@ -82,15 +83,15 @@ func TestErrorCodes(t *testing.T) {
 			if want == 0 {
 				want = http.StatusOK
 			}
-			if resp.status != want {
-				t.Errorf("status = %d, want %d", resp.status, want)
+			if resp.Status != want {
+				t.Errorf("status = %d, want %d", resp.Status, want)
 			}
-			if resp.code() != tt.code {
-				t.Errorf("code = %q, want %q; response: %s", resp.code(), tt.code, resp.raw)
+			if resp.Code() != tt.code {
+				t.Errorf("code = %q, want %q; response: %s", resp.Code(), tt.code, resp.Raw)
 			}
 			for _, leak := range []string{"MATCH", "neo4j", "bolt", "goroutine", "panic", ".go:"} {
-				if strings.Contains(resp.raw, leak) {
-					t.Errorf("response leaks %q: %s", leak, resp.raw)
+				if strings.Contains(resp.Raw, leak) {
+					t.Errorf("response leaks %q: %s", leak, resp.Raw)
 				}
 			}
 		})
@@ -102,15 +103,15 @@ func TestErrorCodes(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	// Like the Neo4j driver after its retries, the store's error does not
 	// wrap ctx.Err().
-	slow := failingStore{fail: func(ctx context.Context) error {
+	slow := pgtest.Failing(func(ctx context.Context) error {
 		<-ctx.Done()
 		return errors.New("TransactionExecutionLimit: context deadline exceeded after 2 attempts")
-	}}
+	})
 	h := newHandler(graph.Config{Timeout: 50 * time.Millisecond}, slow)
 	start := time.Now()
 	resp := do(t, h, `{ entity(id: "country/mexico") { id } }`, nil)
-	if resp.code() != "TIMEOUT" || !strings.Contains(resp.Errors[0].Message, "timed out") {
-		t.Errorf("got %s, want TIMEOUT, timed out", resp.raw)
+	if resp.Code() != "TIMEOUT" || !strings.Contains(resp.Errors[0].Message, "timed out") {
+		t.Errorf("got %s, want TIMEOUT, timed out", resp.Raw)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s", d)
@@ -119,12 +120,12 @@ func TestTimeout(t *testing.T) {
 
 // An error in one field leaves the rest of the response intact.
 func TestPartialErrors(t *testing.T) {
-	resp := do(t, newHandler(graph.Config{}, seedStore(t)),
+	resp := do(t, newHandler(graph.Config{}, pgtest.Seed(t)),
 		`{ a: entity(id: "country/mexico") { name } b: entity(id: "country/atlantis") { name } }`, nil)
 	if string(resp.Data["a"]) != `{"name":"Mexico"}` || string(resp.Data["b"]) != "null" {
-		t.Errorf("data = %s", resp.raw)
+		t.Errorf("data = %s", resp.Raw)
 	}
-	if resp.code() != "NOT_FOUND" || fmt.Sprint(resp.Errors[0].Path) != "[b]" {
-		t.Errorf("errors = %s", resp.raw)
+	if resp.Code() != "NOT_FOUND" || fmt.Sprint(resp.Errors[0].Path) != "[b]" {
+		t.Errorf("errors = %s", resp.Raw)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/internal/pgtest"
 )
 
 // fragmentBomb spreads each fragment twice in the next, so the query's text
@@ -27,7 +28,7 @@ func fragmentBomb(levels int) string {
 // (unbounded timelines): each is refused or answered at once. The bound is
 // generous for a loaded machine; it tells milliseconds from minutes.
 func TestHostileDocuments(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { hostileDocuments(t, seedStore(t)) })
+	t.Run("memory", func(t *testing.T) { hostileDocuments(t, pgtest.Seed(t)) })
 	t.Run("neo4j", func(t *testing.T) { hostileDocuments(t, neo4jSeed(t)) })
 }
 
@@ -62,16 +63,16 @@ func hostileDocuments(t *testing.T, seed policygraph.Store) {
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("took %s", d)
 			}
-			if resp.code() != tt.code {
-				t.Errorf("code = %q, want %q: %.300s", resp.code(), tt.code, resp.raw)
+			if resp.Code() != tt.code {
+				t.Errorf("code = %q, want %q: %.300s", resp.Code(), tt.code, resp.Raw)
 			}
 		})
 	}
 }
 
 func TestTimelineFirstZero(t *testing.T) {
-	resp := do(t, newHandler(graph.Config{}, seedStore(t)), `{ timeline(first: 0) { date } }`, nil)
+	resp := do(t, newHandler(graph.Config{}, pgtest.Seed(t)), `{ timeline(first: 0) { date } }`, nil)
 	if len(resp.Errors) > 0 || string(resp.Data["timeline"]) != "[]" {
-		t.Errorf("timeline(first: 0) = %s, want []", resp.raw)
+		t.Errorf("timeline(first: 0) = %s, want []", resp.Raw)
 	}
 }

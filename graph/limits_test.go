@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/internal/pgtest"
 )
 
 func TestQueryLimits(t *testing.T) {
-	seed := seedStore(t)
+	seed := pgtest.Seed(t)
 	deep := `{ entity(id: "country/mexico") { relationships(first: 5) { edges { node { relationships(first: 5) { edges { node { relationships(first: 5) { edges { node { id } } } } } } } } } } }`
 	tests := []struct {
 		name  string
@@ -38,15 +39,15 @@ func TestQueryLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := do(t, newHandler(tt.cfg, seed), tt.query, nil)
-			if resp.code() != tt.code {
-				t.Errorf("code = %q, want %q: %.300s", resp.code(), tt.code, resp.raw)
+			if resp.Code() != tt.code {
+				t.Errorf("code = %q, want %q: %.300s", resp.Code(), tt.code, resp.Raw)
 			}
 		})
 	}
 }
 
 func TestPaging(t *testing.T) {
-	h := newHandler(graph.Config{}, seedStore(t))
+	h := newHandler(graph.Config{}, pgtest.Seed(t))
 	var names []string
 	after := ""
 	for range 20 {
@@ -57,7 +58,7 @@ func TestPaging(t *testing.T) {
 		}
 		resp := do(t, h, q, vars)
 		if len(resp.Errors) > 0 {
-			t.Fatal(resp.raw)
+			t.Fatal(resp.Raw)
 		}
 		var page struct {
 			TotalCount int

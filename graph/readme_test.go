@@ -18,6 +18,7 @@ import (
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/loader"
 	"github.com/policygraph/policygraph/store/neo4j"
 	"github.com/policygraph/policygraph/store/neo4j/neo4jtest"
@@ -298,10 +299,10 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	stores := []struct {
 		name string
-		open func(t *testing.T) policygraph.Store
+		open func(t testing.TB) policygraph.Store
 	}{
-		{"memory", seedStore},
-		{"neo4j", func(t *testing.T) policygraph.Store {
+		{"memory", pgtest.Seed},
+		{"neo4j", func(t testing.TB) policygraph.Store {
 			driver := neo4jtest.Exclusive(t)
 			s := neo4j.New(driver, neo4jtest.Config(t).Database)
 			if _, err := loader.Load(context.Background(), s, data.Seed(), loader.Options{}); err != nil {
@@ -316,15 +317,15 @@ func TestReadmeExamples(t *testing.T) {
 			for _, ex := range examples {
 				t.Run(ex.name(), func(t *testing.T) {
 					resp := do(t, h, ex.query, ex.variables)
-					if len(resp.Errors) > 0 || resp.status != 200 {
-						t.Fatalf("%s\nstatus %d: %s", ex.query, resp.status, resp.raw)
+					if len(resp.Errors) > 0 || resp.Status != 200 {
+						t.Fatalf("%s\nstatus %d: %s", ex.query, resp.Status, resp.Raw)
 					}
 					if len(resp.Data) == 0 {
-						t.Fatalf("%s\nno data: %s", ex.query, resp.raw)
+						t.Fatalf("%s\nno data: %s", ex.query, resp.Raw)
 					}
 					for field, v := range resp.Data {
 						if where := emptyPart(v, field); where != "" {
-							t.Errorf("%s\n%s is empty: %s", ex.query, where, resp.raw)
+							t.Errorf("%s\n%s is empty: %s", ex.query, where, resp.Raw)
 						}
 					}
 				})

@@ -59,7 +59,7 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 		cfg := graph.Config{BatchWait: 100 * time.Millisecond}
 		resp := do(t, newHandler(cfg, store), fmt.Sprintf(query, n), nil)
 		if len(resp.Errors) > 0 {
-			t.Fatal(resp.raw)
+			t.Fatal(resp.Raw)
 		}
 		var people struct {
 			Edges []struct {
@@ -70,7 +70,7 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 		}
 		mustUnmarshal(t, resp.Data["people"], &people)
 		if len(people.Edges) != n || len(people.Edges[n-1].Node.Relationships.Edges) != 2 {
-			t.Fatalf("unexpected response: %.500s", resp.raw)
+			t.Fatalf("unexpected response: %.500s", resp.Raw)
 		}
 		// ListEntities, Relationships, Entities (the organizations), Sources.
 		if got := store.total(); got > 4 {
@@ -129,7 +129,7 @@ func TestCypherRoundTripsBoundedByDepth(t *testing.T) {
 	before := store.RoundTrips()
 	resp := do(t, h, query, nil)
 	if len(resp.Errors) > 0 {
-		t.Fatal(resp.raw)
+		t.Fatal(resp.Raw)
 	}
 	var people struct{ Edges []json.RawMessage }
 	mustUnmarshal(t, resp.Data["people"], &people)

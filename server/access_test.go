@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 	"github.com/policygraph/policygraph/server/auth"
 )
@@ -90,7 +92,7 @@ func gqlError(t *testing.T, r *http.Response) (msg, code string, ext map[string]
 func TestAuthentication(t *testing.T) {
 	v, key := testAuth(t)
 	var logs bytes.Buffer
-	s := server.New(server.Config{Auth: v}, seedStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	s := server.New(server.Config{Auth: v}, pgtest.Seed(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	hour := time.Now().Add(time.Hour)
 	tests := []struct {
 		name      string
@@ -153,7 +155,7 @@ func TestAuthentication(t *testing.T) {
 	}
 
 	// A browser's preflight carries no credentials; it must pass to CORS.
-	cs := newServer(t, server.Config{Auth: v, CORSOrigins: []string{"https://app.example"}}, seedStore(t))
+	cs := newServer(t, server.Config{Auth: v, CORSOrigins: []string{"https://app.example"}}, pgtest.Seed(t))
 	r := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
 	r.Header.Set("Origin", "https://app.example")
 	r.Header.Set("Access-Control-Request-Method", "POST")
@@ -165,7 +167,7 @@ func TestAuthentication(t *testing.T) {
 	}
 
 	// --public-metrics opens /metrics, and only it.
-	pm := newServer(t, server.Config{Auth: v, PublicMetrics: true}, seedStore(t))
+	pm := newServer(t, server.Config{Auth: v, PublicMetrics: true}, pgtest.Seed(t))
 	if resp := do(pm, "GET", "/metrics", "", ""); resp.StatusCode != 200 {
 		t.Errorf("public metrics: %d", resp.StatusCode)
 	}
@@ -188,8 +190,8 @@ func TestRateLimit(t *testing.T) {
 	v, key := testAuth(t)
 	// One request per 100 s after a burst of 2: a third request waits
 	// about 100 s however slow the machine.
-	limited := newServer(t, server.Config{Auth: v, RateLimit: 0.01, RateBurst: 2}, seedStore(t))
-	open := newServer(t, server.Config{RateLimit: 0.01, RateBurst: 2}, seedStore(t))
+	limited := newServer(t, server.Config{Auth: v, RateLimit: 0.01, RateBurst: 2}, pgtest.Seed(t))
+	open := newServer(t, server.Config{RateLimit: 0.01, RateBurst: 2}, pgtest.Seed(t))
 	alice := "Bearer " + testJWT(t, "policygraph", time.Now().Add(time.Hour))
 
 	tests := []struct {
@@ -276,7 +278,7 @@ func TestCheckExposure(t *testing.T) {
 	}
 
 	// ListenAndServe refuses before it listens.
-	s := newServer(t, server.Config{Addr: "0.0.0.0:0"}, seedStore(t))
+	s := newServer(t, server.Config{Addr: "0.0.0.0:0"}, pgtest.Seed(t))
 	if err := s.ListenAndServe(context.Background()); !errors.Is(err, server.ErrPublicWithoutAuth) {
 		t.Errorf("ListenAndServe on 0.0.0.0 without auth: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 )
 
@@ -30,7 +31,7 @@ func (s blockingStore) Neighborhood(ctx context.Context, _ policygraph.Neighborh
 // TestClientGoneCancelsWork: a client that hangs up stops the store's work
 // for it, long before the request's own timeout.
 func TestClientGoneCancelsWork(t *testing.T) {
-	store := blockingStore{Store: seedStore(t), started: make(chan struct{}), stopped: make(chan error, 1)}
+	store := blockingStore{Store: pgtest.Seed(t), started: make(chan struct{}), stopped: make(chan error, 1)}
 	cfg := server.Config{}
 	cfg.Graph.Timeout = time.Minute
 	ts := httptest.NewServer(newServer(t, cfg, store))

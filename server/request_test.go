@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 )
 
@@ -13,7 +14,7 @@ import (
 // stack each. Every one gets its status and extensions.code, and none
 // echoes its body.
 func TestMalformedRequests(t *testing.T) {
-	s := newServer(t, server.Config{MaxBodyBytes: 1 << 10}, seedStore(t))
+	s := newServer(t, server.Config{MaxBodyBytes: 1 << 10}, pgtest.Seed(t))
 	tests := []struct {
 		name, method, ctype, body string
 		status                    int

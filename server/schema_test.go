@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 )
 
 func TestSchemaSDL(t *testing.T) {
-	s := newServer(t, server.Config{}, seedStore(t))
+	s := newServer(t, server.Config{}, pgtest.Seed(t))
 	resp := get(t, s, "/schema.graphql")
 	b := body(t, resp)
 	if resp.StatusCode != http.StatusOK {

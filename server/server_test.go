@@ -16,20 +16,9 @@ import (
 	"time"
 
 	"github.com/policygraph/policygraph"
-	"github.com/policygraph/policygraph/data"
-	"github.com/policygraph/policygraph/dataset"
+	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
-	"github.com/policygraph/policygraph/store/memory"
 )
-
-func seedStore(t *testing.T) policygraph.Store {
-	t.Helper()
-	ds, err := dataset.Load(context.Background(), data.Seed(), dataset.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return memory.New(ds)
-}
 
 // downStore is a store whose database cannot be reached: every call fails
 // with a driver's message wrapping ErrUnavailable.
@@ -93,8 +82,8 @@ func body(t *testing.T, r *http.Response) string {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	up := newServer(t, server.Config{}, seedStore(t))
-	down := newServer(t, server.Config{}, downStore{seedStore(t)})
+	up := newServer(t, server.Config{}, pgtest.Seed(t))
+	down := newServer(t, server.Config{}, downStore{pgtest.Seed(t)})
 	tests := []struct {
 		name   string
 		h      http.Handler
@@ -106,7 +95,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		{"alive while the store is down", down, "/healthz", 200, `"status":"ok"`},
 		{"ready", up, "/readyz", 200, `"status":"ok"`},
 		{"not ready", down, "/readyz", 503, `"reason":"the graph store is unavailable"`},
-		{"store hangs", newServer(t, server.Config{ReadyTimeout: 50 * time.Millisecond}, hungStore{seedStore(t)}),
+		{"store hangs", newServer(t, server.Config{ReadyTimeout: 50 * time.Millisecond}, hungStore{pgtest.Seed(t)}),
 			"/readyz", 503, `"reason":"the graph store did not answer within 50ms"`},
 	}
 	for _, tt := range tests {
@@ -127,7 +116,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestGraphQLOverHTTP(t *testing.T) {
-	s := newServer(t, server.Config{}, seedStore(t))
+	s := newServer(t, server.Config{}, pgtest.Seed(t))
 	t.Run("GET", func(t *testing.T) {
 		resp := get(t, s, `/graphql?query={entity(id:"country/mexico"){name}}`)
 		if b := body(t, resp); resp.StatusCode != 200 || b != `{"data":{"entity":{"name":"Mexico"}}}` {
@@ -153,14 +142,14 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		}
 	})
 	t.Run("unavailable store", func(t *testing.T) {
-		down := newServer(t, server.Config{}, downStore{seedStore(t)})
+		down := newServer(t, server.Config{}, downStore{pgtest.Seed(t)})
 		resp := post(t, down, `{ entity(id: "country/mexico") { name } }`)
 		if b := body(t, resp); resp.StatusCode != 200 || !strings.Contains(b, `"code":"UNAVAILABLE"`) || strings.Contains(b, "10.0.0.7") {
 			t.Errorf("%d %s", resp.StatusCode, b)
 		}
 	})
 	t.Run("panicking store", func(t *testing.T) {
-		p := newServer(t, server.Config{}, panicStore{seedStore(t)})
+		p := newServer(t, server.Config{}, panicStore{pgtest.Seed(t)})
 		resp := post(t, p, `{ search(text: "mexico") { totalCount } }`)
 		b := body(t, resp)
 		if resp.StatusCode != 200 || !strings.Contains(b, `"code":"INTERNAL"`) || strings.Contains(b, "cypher") {
@@ -170,7 +159,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	s := newServer(t, server.Config{}, seedStore(t))
+	s := newServer(t, server.Config{}, pgtest.Seed(t))
 	post(t, s, `query WhoLeadsMexico { entity(id: "country/mexico") { ... on Country { leaders { totalCount } } } }`)
 	post(t, s, `{ entity(id: "country/atlantis") { name } }`)
 	resp := get(t, s, "/metrics")
@@ -190,7 +179,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	// Each server has a registry of its own.
-	if b := body(t, get(t, newServer(t, server.Config{}, seedStore(t)), "/metrics")); strings.Contains(b, "WhoLeadsMexico") {
+	if b := body(t, get(t, newServer(t, server.Config{}, pgtest.Seed(t)), "/metrics")); strings.Contains(b, "WhoLeadsMexico") {
 		t.Error("a new server shares metrics with another")
 	}
 }
@@ -208,21 +197,21 @@ func (s countingStore) Entities(ctx context.Context, ids []string) ([]*policygra
 }
 
 func TestStatementsMetric(t *testing.T) {
-	s := newServer(t, server.Config{}, countingStore{seedStore(t), new(atomic.Int64)})
+	s := newServer(t, server.Config{}, countingStore{pgtest.Seed(t), new(atomic.Int64)})
 	post(t, s, `{ entity(id: "country/mexico") { name } }`)
 	post(t, s, `{ entities(ids: ["country/mexico"]) { name } }`)
 	if b := body(t, get(t, s, "/metrics")); !strings.Contains(b, "\npolicygraph_store_statements_total 2\n") {
 		t.Errorf("/metrics lacks policygraph_store_statements_total 2:\n%s", b)
 	}
 	// A store that does not count statements has no such series.
-	if b := body(t, get(t, newServer(t, server.Config{}, seedStore(t)), "/metrics")); strings.Contains(b, "statements_total") {
+	if b := body(t, get(t, newServer(t, server.Config{}, pgtest.Seed(t)), "/metrics")); strings.Contains(b, "statements_total") {
 		t.Error("the in-memory store's server exports a statement count")
 	}
 }
 
 func TestCORS(t *testing.T) {
-	s := newServer(t, server.Config{CORSOrigins: []string{"https://viz.example"}}, seedStore(t))
-	open := newServer(t, server.Config{CORSOrigins: []string{"*"}}, seedStore(t))
+	s := newServer(t, server.Config{CORSOrigins: []string{"https://viz.example"}}, pgtest.Seed(t))
+	open := newServer(t, server.Config{CORSOrigins: []string{"*"}}, pgtest.Seed(t))
 	preflight := func(h http.Handler, origin string) *http.Response {
 		r := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
 		r.Header.Set("Origin", origin)
@@ -260,7 +249,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestHandle(t *testing.T) {
-	s := newServer(t, server.Config{}, seedStore(t))
+	s := newServer(t, server.Config{}, pgtest.Seed(t))
 	s.Handle("GET /export/{format}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st, _ := s.Store().Stats(r.Context())
 		fmt.Fprintf(w, "%s %d", r.PathValue("format"), st.Nodes[policygraph.Country])
@@ -276,7 +265,7 @@ func TestHandle(t *testing.T) {
 
 // Shutdown lets the request in flight finish.
 func TestGracefulShutdown(t *testing.T) {
-	s := newServer(t, server.Config{ShutdownTimeout: 5 * time.Second}, seedStore(t))
+	s := newServer(t, server.Config{ShutdownTimeout: 5 * time.Second}, pgtest.Seed(t))
 	started := make(chan struct{})
 	s.Handle("GET /slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)

@@ -38,7 +38,7 @@ type Options struct {
 
 // Run runs every query as a subtest against a fresh GraphQL handler over
 // the store that newStore returns.
-func Run(t *testing.T, opts Options, newStore func(t *testing.T) policygraph.Store) {
+func Run(t *testing.T, opts Options, newStore func(t testing.TB) policygraph.Store) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(opts.Queries, "*.graphql"))
 	if err != nil || len(files) == 0 {
