@@ -31,7 +31,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // Position is a place in a dataset file. Line and Column count from 1; a
@@ -53,9 +53,9 @@ func (p Position) String() string {
 // three pointers is set.
 type Record struct {
 	Pos          Position
-	Source       *policygraph.Source
-	Entity       *policygraph.Entity
-	Relationship *policygraph.Relationship
+	Source       *pg.Source
+	Entity       *pg.Entity
+	Relationship *pg.Relationship
 
 	node *yaml.Node // YAML: the record's mapping, searched for a field's value on demand
 	line []byte     // JSON Lines: the line, searched for a field's key on demand
@@ -189,13 +189,13 @@ func each(ctx context.Context, file File, fn func(*Record) error, bad func(Probl
 // Dataset is a whole dataset in memory, with records stated in several
 // files merged (see [Dataset.Add]). The in-memory store is built from one.
 type Dataset struct {
-	Sources       []*policygraph.Source
-	Entities      []*policygraph.Entity
-	Relationships []*policygraph.Relationship
+	Sources       []*pg.Source
+	Entities      []*pg.Entity
+	Relationships []*pg.Relationship
 
-	sources  map[string]*policygraph.Source
-	entities map[string]*policygraph.Entity
-	rels     map[string]*policygraph.Relationship
+	sources  map[string]*pg.Source
+	entities map[string]*pg.Entity
+	rels     map[string]*pg.Relationship
 }
 
 // Load validates the files and reads them into one Dataset. When the files
@@ -218,9 +218,9 @@ func Load(ctx context.Context, files []File, opts Options) (*Dataset, error) {
 // An entity's evidence also adds the MENTIONS relationships of its sources.
 func (ds *Dataset) Add(r *Record) {
 	if ds.entities == nil {
-		ds.sources = map[string]*policygraph.Source{}
-		ds.entities = map[string]*policygraph.Entity{}
-		ds.rels = map[string]*policygraph.Relationship{}
+		ds.sources = map[string]*pg.Source{}
+		ds.entities = map[string]*pg.Entity{}
+		ds.rels = map[string]*pg.Relationship{}
 	}
 	switch {
 	case r.Source != nil:
@@ -247,7 +247,7 @@ func (ds *Dataset) Add(r *Record) {
 	}
 }
 
-func (ds *Dataset) addRel(rel policygraph.Relationship) {
+func (ds *Dataset) addRel(rel pg.Relationship) {
 	if old, ok := ds.rels[rel.ID]; ok {
 		*old = MergeRelationship(*old, rel)
 		return
@@ -258,10 +258,10 @@ func (ds *Dataset) addRel(rel policygraph.Relationship) {
 
 // Mentions derives the MENTIONS relationships that an entity's evidence
 // implies: each source it cites mentions it, with those quotes.
-func Mentions(e *policygraph.Entity) []policygraph.Relationship {
-	var out []policygraph.Relationship
+func Mentions(e *pg.Entity) []pg.Relationship {
+	var out []pg.Relationship
 	for _, ev := range e.Evidence {
-		id := policygraph.RelationshipID(ev.Source, policygraph.Mentions, e.ID, "")
+		id := pg.RelationshipID(ev.Source, pg.Mentions, e.ID, "")
 		found := false
 		for i := range out {
 			if out[i].ID == id {
@@ -270,9 +270,9 @@ func Mentions(e *policygraph.Entity) []policygraph.Relationship {
 			}
 		}
 		if !found {
-			out = append(out, policygraph.Relationship{
-				ID: id, Type: policygraph.Mentions, From: ev.Source, To: e.ID,
-				Evidence: []policygraph.Evidence{ev},
+			out = append(out, pg.Relationship{
+				ID: id, Type: pg.Mentions, From: ev.Source, To: e.ID,
+				Evidence: []pg.Evidence{ev},
 			})
 		}
 	}
@@ -280,7 +280,7 @@ func Mentions(e *policygraph.Entity) []policygraph.Relationship {
 }
 
 // MergeSource returns old with the fields that new sets.
-func MergeSource(old, new policygraph.Source) policygraph.Source {
+func MergeSource(old, new pg.Source) pg.Source {
 	set(&old.Title, new.Title)
 	set(&old.Publisher, new.Publisher)
 	set(&old.Published, new.Published)
@@ -290,9 +290,9 @@ func MergeSource(old, new policygraph.Source) policygraph.Source {
 
 // MergeEntity returns old with the fields that new sets, aliases and
 // evidence united.
-func MergeEntity(old, new policygraph.Entity) policygraph.Entity {
+func MergeEntity(old, new pg.Entity) pg.Entity {
 	set(&old.Name, new.Name)
-	old.Aliases = policygraph.MergeAliases(old.Name, old.Aliases, new.Aliases)
+	old.Aliases = pg.MergeAliases(old.Name, old.Aliases, new.Aliases)
 	set(&old.Description, new.Description)
 	set(&old.Type, new.Type)
 	set(&old.Status, new.Status)
@@ -301,13 +301,13 @@ func MergeEntity(old, new policygraph.Entity) policygraph.Entity {
 	set(&old.End, new.End)
 	setPtr(&old.Rate, new.Rate)
 	setPtr(&old.Count, new.Count)
-	old.Evidence = policygraph.MergeEvidence(old.Evidence, new.Evidence)
+	old.Evidence = pg.MergeEvidence(old.Evidence, new.Evidence)
 	return old
 }
 
 // MergeRelationship returns old with the fields that new sets and evidence
 // united.
-func MergeRelationship(old, new policygraph.Relationship) policygraph.Relationship {
+func MergeRelationship(old, new pg.Relationship) pg.Relationship {
 	set(&old.Role, new.Role)
 	set(&old.Allegation, new.Allegation)
 	setPtr(&old.Rank, new.Rank)
@@ -317,7 +317,7 @@ func MergeRelationship(old, new policygraph.Relationship) policygraph.Relationsh
 	set(&old.Date, new.Date)
 	set(&old.Start, new.Start)
 	set(&old.End, new.End)
-	old.Evidence = policygraph.MergeEvidence(old.Evidence, new.Evidence)
+	old.Evidence = pg.MergeEvidence(old.Evidence, new.Evidence)
 	return old
 }
 

@@ -9,14 +9,14 @@ import (
 	"io"
 	"regexp"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // jsonRecord is one line of a JSON Lines file.
 type jsonRecord struct {
-	Source       *policygraph.Source       `json:"source,omitempty"`
-	Entity       *policygraph.Entity       `json:"entity,omitempty"`
-	Relationship *policygraph.Relationship `json:"relationship,omitempty"`
+	Source       *pg.Source       `json:"source,omitempty"`
+	Entity       *pg.Entity       `json:"entity,omitempty"`
+	Relationship *pg.Relationship `json:"relationship,omitempty"`
 }
 
 // jsonlReader streams a JSON Lines file a line at a time, holding at most
@@ -136,11 +136,11 @@ func decodeJSONLine(path string, line int, text []byte) (*Record, error) {
 		return nil, &Problem{Pos: pos, Reason: `want exactly one of "source", "entity" or "relationship"`}
 	}
 	if r := jr.Relationship; r != nil {
-		if r.ID != "" && r.ID != policygraph.RelationshipID(r.From, r.Type, r.To, r.Key) {
+		if r.ID != "" && r.ID != pg.RelationshipID(r.From, r.Type, r.To, r.Key) {
 			return nil, &Problem{Pos: pos, ID: r.ID, Field: "id",
 				Reason: "a relationship's id is derived from from, type, to and key; leave it out"}
 		}
-		r.ID = policygraph.RelationshipID(r.From, r.Type, r.To, r.Key)
+		r.ID = pg.RelationshipID(r.From, r.Type, r.To, r.Key)
 	}
 	rec.line = text // field positions are found only when a problem needs one
 	return rec, nil
@@ -183,13 +183,13 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // Source writes a source line.
-func (w *Writer) Source(s *policygraph.Source) error { return w.enc.Encode(jsonRecord{Source: s}) }
+func (w *Writer) Source(s *pg.Source) error { return w.enc.Encode(jsonRecord{Source: s}) }
 
 // Entity writes an entity line.
-func (w *Writer) Entity(e *policygraph.Entity) error { return w.enc.Encode(jsonRecord{Entity: e}) }
+func (w *Writer) Entity(e *pg.Entity) error { return w.enc.Encode(jsonRecord{Entity: e}) }
 
 // Relationship writes a relationship line; its derived ID is left out.
-func (w *Writer) Relationship(r *policygraph.Relationship) error {
+func (w *Writer) Relationship(r *pg.Relationship) error {
 	c := *r
 	c.ID = ""
 	return w.enc.Encode(jsonRecord{Relationship: &c})

@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // The keys a YAML record may have; anything else is a typo worth reporting.
@@ -183,15 +183,15 @@ func decodeYAMLRecord(path, section string, keys []string, n *yaml.Node) (*Recor
 	var err error
 	switch section {
 	case "sources":
-		rec.Source = &policygraph.Source{}
+		rec.Source = &pg.Source{}
 		err = n.Decode(rec.Source)
 	case "entities":
-		rec.Entity = &policygraph.Entity{}
+		rec.Entity = &pg.Entity{}
 		err = n.Decode(rec.Entity)
 	case "relationships":
-		var r policygraph.Relationship
+		var r pg.Relationship
 		err = n.Decode(&r)
-		r.ID = policygraph.RelationshipID(r.From, r.Type, r.To, r.Key)
+		r.ID = pg.RelationshipID(r.From, r.Type, r.To, r.Key)
 		rec.Relationship = &r
 	}
 	if err != nil {

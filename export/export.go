@@ -27,12 +27,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // Graph is a subgraph to export and what it was cut from.
 type Graph struct {
-	policygraph.Subgraph
+	pg.Subgraph
 
 	// Center is the ID of the entity whose neighbourhood this is; empty
 	// for (a prefix of) the whole graph, whose nodes have no depth.
@@ -41,7 +41,7 @@ type Graph struct {
 	Depth int
 	// Types are the relationship types that were followed; empty for all
 	// entity-to-entity types.
-	Types []policygraph.RelType
+	Types []pg.RelType
 }
 
 // AliasSeparator joins an entity's aliases in GraphML and GEXF.
@@ -68,7 +68,7 @@ type attr[T any] struct {
 
 // node is an entity with its depth, when it has one.
 type node struct {
-	e        *policygraph.Entity
+	e        *pg.Entity
 	depth    int
 	hasDepth bool
 }
@@ -86,19 +86,19 @@ func (g *Graph) nodes() []node {
 // they are written. label is the name; GEXF writes it as the node's label
 // and leaves it out of the attributes.
 func nodeAttrs() []attr[node] {
-	str := func(name string, f func(*policygraph.Entity) string) attr[node] {
+	str := func(name string, f func(*pg.Entity) string) attr[node] {
 		return attr[node]{name, typeString, func(n node) (string, bool) { v := f(n.e); return v, v != "" }}
 	}
 	return []attr[node]{
-		str("label", func(e *policygraph.Entity) string { return e.Name }),
-		str("kind", func(e *policygraph.Entity) string { return string(e.Kind) }),
-		str("type", func(e *policygraph.Entity) string { return e.Type }),
-		str("aliases", func(e *policygraph.Entity) string { return strings.Join(e.Aliases, AliasSeparator) }),
-		str("description", func(e *policygraph.Entity) string { return e.Description }),
-		str("status", func(e *policygraph.Entity) string { return e.Status }),
-		str("date", func(e *policygraph.Entity) string { return string(e.Date) }),
-		str("start", func(e *policygraph.Entity) string { return string(e.Start) }),
-		str("end", func(e *policygraph.Entity) string { return string(e.End) }),
+		str("label", func(e *pg.Entity) string { return e.Name }),
+		str("kind", func(e *pg.Entity) string { return string(e.Kind) }),
+		str("type", func(e *pg.Entity) string { return e.Type }),
+		str("aliases", func(e *pg.Entity) string { return strings.Join(e.Aliases, AliasSeparator) }),
+		str("description", func(e *pg.Entity) string { return e.Description }),
+		str("status", func(e *pg.Entity) string { return e.Status }),
+		str("date", func(e *pg.Entity) string { return string(e.Date) }),
+		str("start", func(e *pg.Entity) string { return string(e.Start) }),
+		str("end", func(e *pg.Entity) string { return string(e.End) }),
 		{"rate", typeDouble, func(n node) (string, bool) { return formatFloat(n.e.Rate) }},
 		{"count", typeLong, func(n node) (string, bool) { return formatInt(n.e.Count) }},
 		{"depth", typeLong, func(n node) (string, bool) { return strconv.Itoa(n.depth), n.hasDepth }},
@@ -109,8 +109,8 @@ func nodeAttrs() []attr[node] {
 // in the order they are written. label is the type, for tools that draw
 // edge labels; GEXF writes it as the edge's label and leaves it out of the
 // attributes.
-func edgeAttrs() []attr[*policygraph.Relationship] {
-	type rel = *policygraph.Relationship
+func edgeAttrs() []attr[*pg.Relationship] {
+	type rel = *pg.Relationship
 	str := func(name string, f func(rel) string) attr[rel] {
 		return attr[rel]{name, typeString, func(r rel) (string, bool) { v := f(r); return v, v != "" }}
 	}
@@ -165,7 +165,7 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-func joinTypes(ts []policygraph.RelType) string {
+func joinTypes(ts []pg.RelType) string {
 	s := make([]string, len(ts))
 	for i, t := range ts {
 		s[i] = string(t)
@@ -196,7 +196,7 @@ type evidence struct {
 	Quote  string `json:"quote"`
 }
 
-func toEvidence(evs []policygraph.Evidence) []evidence {
+func toEvidence(evs []pg.Evidence) []evidence {
 	out := make([]evidence, len(evs))
 	for i, ev := range evs {
 		out[i] = evidence{Source: ev.Source, Quote: ev.Quote}
@@ -207,7 +207,7 @@ func toEvidence(evs []policygraph.Evidence) []evidence {
 // evidenceJSON encodes evidence as a JSON array for the string attribute
 // of GraphML and GEXF; HTML characters are left as they are, since the
 // XML encoder escapes what XML needs.
-func evidenceJSON(evs []policygraph.Evidence) string {
+func evidenceJSON(evs []pg.Evidence) string {
 	if len(evs) == 0 {
 		return ""
 	}

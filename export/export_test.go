@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/export"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -83,28 +83,28 @@ func firstDiff(got, want string) string {
 // cannot hold, and a relationship ID with characters of its own.
 func tricky() *export.Graph {
 	rate, count, rank := 25.5, int64(10000), int64(2)
-	ev := []policygraph.Evidence{
+	ev := []pg.Evidence{
 		{Source: "source/a&b", Quote: "He said “stop” & <left> 'now' \"twice\"\n\tthen\x01 went"},
 		{Source: "source/c", Quote: "Second quote > first"},
 	}
 	return &export.Graph{
-		Subgraph: policygraph.Subgraph{
-			Nodes: []policygraph.SubgraphNode{
-				{Entity: &policygraph.Entity{ID: "person/a&b", Kind: policygraph.Person, Name: "A <&> “B”",
+		Subgraph: pg.Subgraph{
+			Nodes: []pg.SubgraphNode{
+				{Entity: &pg.Entity{ID: "person/a&b", Kind: pg.Person, Name: "A <&> “B”",
 					Aliases: []string{"Mr. A", "A|B"}, Description: "line one\nline two\x02\uFFFF"}, Depth: 0},
-				{Entity: &policygraph.Entity{ID: "policy/t", Kind: policygraph.Policy, Name: "Tariff 'T'",
+				{Entity: &pg.Entity{ID: "policy/t", Kind: pg.Policy, Name: "Tariff 'T'",
 					Type: "tariff", Status: "in_force", Date: "2025-03", Start: "2025-03-12", End: "2026",
 					Rate: &rate, Count: &count}, Depth: 1},
 			},
-			Edges: []policygraph.Relationship{
-				{ID: "person/a&b|ENACTED|policy/t", Type: policygraph.Enacted, From: "person/a&b", To: "policy/t",
+			Edges: []pg.Relationship{
+				{ID: "person/a&b|ENACTED|policy/t", Type: pg.Enacted, From: "person/a&b", To: "policy/t",
 					Role: "Pres. <acting>", Rank: &rank, Rate: &rate, Status: "former", Evidence: ev},
 			},
 			Truncated: true,
 		},
 		Center: "person/a&b",
 		Depth:  1,
-		Types:  []policygraph.RelType{policygraph.Enacted},
+		Types:  []pg.RelType{pg.Enacted},
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // Limits bound what one export request may ask for. A zero field takes its
@@ -95,7 +95,7 @@ func formats() []format {
 // otherwise; the details of a 500 are logged to logger, never returned.
 //
 // Mount it at /export/, for example with server.Handle("GET /export/", h).
-func Handler(store policygraph.Store, limits Limits, logger *slog.Logger) http.Handler {
+func Handler(store pg.Store, limits Limits, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -111,7 +111,7 @@ func Handler(store policygraph.Store, limits Limits, logger *slog.Logger) http.H
 }
 
 type handler struct {
-	store  policygraph.Store
+	store  pg.Store
 	limits Limits
 	logger *slog.Logger
 }
@@ -120,7 +120,7 @@ type handler struct {
 type request struct {
 	center string
 	depth  int
-	types  []policygraph.RelType
+	types  []pg.RelType
 	limit  int
 }
 
@@ -193,21 +193,21 @@ func intParam(name, s string, lo, hi int) (int, error) {
 // parseTypes reads comma-separated relationship types from each value,
 // in vocabulary spelling with case ignored, without repeats. Types that
 // join entities to sources are refused: they are not graph edges.
-func parseTypes(values []string) ([]policygraph.RelType, error) {
-	var out []policygraph.RelType
+func parseTypes(values []string) ([]pg.RelType, error) {
+	var out []pg.RelType
 	for _, v := range values {
 		for _, s := range strings.Split(v, ",") {
 			s = strings.ToUpper(strings.TrimSpace(s))
 			if s == "" {
 				continue
 			}
-			t := policygraph.RelType(s)
-			spec, ok := policygraph.Spec(t)
+			t := pg.RelType(s)
+			spec, ok := pg.Spec(t)
 			switch {
 			case !ok:
-				return nil, fmt.Errorf("unknown relationship type %q in types; known types: %s", s, joinTypes(policygraph.TraversableTypes()))
+				return nil, fmt.Errorf("unknown relationship type %q in types; known types: %s", s, joinTypes(pg.TraversableTypes()))
 			case !spec.Traversable():
-				return nil, fmt.Errorf("%s joins entities to sources and is not exported; types may be: %s", s, joinTypes(policygraph.TraversableTypes()))
+				return nil, fmt.Errorf("%s joins entities to sources and is not exported; types may be: %s", s, joinTypes(pg.TraversableTypes()))
 			}
 			if !slices.Contains(out, t) {
 				out = append(out, t)
@@ -220,8 +220,8 @@ func parseTypes(values []string) ([]policygraph.RelType, error) {
 // neighborhood exports the entities within req.depth hops of the centre,
 // following relationships either way.
 func (h *handler) neighborhood(ctx context.Context, req request) (*Graph, error) {
-	sg, err := h.store.Neighborhood(ctx, policygraph.NeighborhoodQuery{
-		Center: req.center, Depth: req.depth, Types: req.types, Direction: policygraph.Both, Limit: req.limit,
+	sg, err := h.store.Neighborhood(ctx, pg.NeighborhoodQuery{
+		Center: req.center, Depth: req.depth, Types: req.types, Direction: pg.Both, Limit: req.limit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neighborhood of %q: %w", req.center, err)
@@ -240,11 +240,11 @@ const (
 // only, so it comes once; a node with more than relPage relationships is
 // asked again for the rest, in one more batch for all such nodes.
 func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
-	var ents []*policygraph.Entity
+	var ents []*pg.Entity
 	total := 0
 	for len(ents) < req.limit {
-		page, err := h.store.ListEntities(ctx, policygraph.EntityFilter{},
-			policygraph.Page{Offset: len(ents), Limit: min(entityPage, req.limit-len(ents))})
+		page, err := h.store.ListEntities(ctx, pg.EntityFilter{},
+			pg.Page{Offset: len(ents), Limit: min(entityPage, req.limit-len(ents))})
 		if err != nil {
 			return nil, fmt.Errorf("list entities: %w", err)
 		}
@@ -260,15 +260,15 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	in := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		in[e.ID] = true
-		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
+		g.Nodes = append(g.Nodes, pg.SubgraphNode{Entity: e})
 	}
 	types := req.types
 	if len(types) == 0 {
-		types = policygraph.TraversableTypes()
+		types = pg.TraversableTypes()
 	}
-	qs := make([]policygraph.RelQuery, len(ents))
+	qs := make([]pg.RelQuery, len(ents))
 	for i, e := range ents {
-		qs[i] = policygraph.RelQuery{Node: e.ID, Types: types, Direction: policygraph.Out, Page: policygraph.Page{Limit: relPage}}
+		qs[i] = pg.RelQuery{Node: e.ID, Types: types, Direction: pg.Out, Page: pg.Page{Limit: relPage}}
 	}
 	for len(qs) > 0 {
 		pages, err := h.store.Relationships(ctx, qs)
@@ -278,7 +278,7 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 		if len(pages) != len(qs) {
 			return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
 		}
-		var more []policygraph.RelQuery
+		var more []pg.RelQuery
 		for i, p := range pages {
 			for _, rel := range p.Relationships {
 				if in[rel.From] && in[rel.To] {
@@ -297,7 +297,7 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	return g, nil
 }
 
-// fail answers a failed export by the error's [policygraph.ErrorCode]: 404 for
+// fail answers a failed export by the error's [pg.ErrorCode]: 404 for
 // an unknown centre, 400 for invalid input, 503 when the
 // store is unavailable or did not answer in time, else 500 with nothing
 // of the error but a log line.
@@ -307,19 +307,19 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, center string, er
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")
 		return
 	}
-	switch code := policygraph.ErrorCode(err); code {
-	case policygraph.ENotFound:
+	switch code := pg.ErrorCode(err); code {
+	case pg.ENotFound:
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no entity with ID %q", center))
-	case policygraph.EUnavailable:
+	case pg.EUnavailable:
 		h.logger.WarnContext(r.Context(), "export: store unavailable", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "the graph store is unavailable; try again later")
-	case policygraph.ETimeout:
+	case pg.ETimeout:
 		h.logger.WarnContext(r.Context(), "export: store timed out", "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusServiceUnavailable,
 			fmt.Sprintf("the graph store did not answer within %s; ask for a smaller export (limit, depth, types)", h.limits.Timeout))
-	case policygraph.EInvalid:
+	case pg.EInvalid:
 		writeError(w, http.StatusBadRequest, "invalid input")
-	case policygraph.ECanceled:
+	case pg.ECanceled:
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")
 	default:
 		h.logger.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "query", r.URL.RawQuery, "err", err)

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/export"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -149,7 +149,7 @@ func TestWholeGraph(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEdges := 0
-	for _, rt := range policygraph.TraversableTypes() {
+	for _, rt := range pg.TraversableTypes() {
 		wantEdges += stats.Relationships[rt]
 	}
 	wantNodes := 0
@@ -170,7 +170,7 @@ func TestWholeGraph(t *testing.T) {
 		t.Errorf("edges are not sorted by ID without repeats: %v", ids)
 	}
 
-	first, err := store.ListEntities(ctx, policygraph.EntityFilter{}, policygraph.Page{Limit: 7})
+	first, err := store.ListEntities(ctx, pg.EntityFilter{}, pg.Page{Limit: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,8 +203,8 @@ func TestWholeGraph(t *testing.T) {
 			t.Errorf("types=TARGETS exported %s", e.Data.ID)
 		}
 	}
-	if len(typed.Elements.Edges) != stats.Relationships[policygraph.Targets] {
-		t.Errorf("types=TARGETS: %d edges, want %d", len(typed.Elements.Edges), stats.Relationships[policygraph.Targets])
+	if len(typed.Elements.Edges) != stats.Relationships[pg.Targets] {
+		t.Errorf("types=TARGETS: %d edges, want %d", len(typed.Elements.Edges), stats.Relationships[pg.Targets])
 	}
 
 	// A store that answers at most two relationships a query makes the
@@ -218,9 +218,9 @@ func TestWholeGraph(t *testing.T) {
 
 // stingyStore answers at most two relationships per query, with the true
 // total, like a store whose pages are small.
-type stingyStore struct{ policygraph.Store }
+type stingyStore struct{ pg.Store }
 
-func (s stingyStore) Relationships(ctx context.Context, qs []policygraph.RelQuery) ([]policygraph.RelPage, error) {
+func (s stingyStore) Relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
 	pages, err := s.Store.Relationships(ctx, qs)
 	for i := range pages {
 		if len(pages[i].Relationships) > 2 {
@@ -232,27 +232,27 @@ func (s stingyStore) Relationships(ctx context.Context, qs []policygraph.RelQuer
 
 // failingStore fails every call that an export makes with err.
 type failingStore struct {
-	policygraph.Store
+	pg.Store
 	err error
 }
 
-func (s failingStore) Neighborhood(context.Context, policygraph.NeighborhoodQuery) (policygraph.Subgraph, error) {
-	return policygraph.Subgraph{}, s.err
+func (s failingStore) Neighborhood(context.Context, pg.NeighborhoodQuery) (pg.Subgraph, error) {
+	return pg.Subgraph{}, s.err
 }
 
-func (s failingStore) ListEntities(context.Context, policygraph.EntityFilter, policygraph.Page) (policygraph.EntityPage, error) {
-	return policygraph.EntityPage{}, s.err
+func (s failingStore) ListEntities(context.Context, pg.EntityFilter, pg.Page) (pg.EntityPage, error) {
+	return pg.EntityPage{}, s.err
 }
 
 func (s failingStore) failure() error { return s.err }
 
 // relFailingStore lists entities but fails to give their relationships.
 type relFailingStore struct {
-	policygraph.Store
+	pg.Store
 	err error
 }
 
-func (s relFailingStore) Relationships(context.Context, []policygraph.RelQuery) ([]policygraph.RelPage, error) {
+func (s relFailingStore) Relationships(context.Context, []pg.RelQuery) ([]pg.RelPage, error) {
 	return nil, s.err
 }
 
@@ -265,14 +265,14 @@ func TestHandlerStoreErrors(t *testing.T) {
 	secret := "bolt://neo4j:hunter2@10.0.0.7:7687"
 	cases := []struct {
 		name  string
-		store policygraph.Store
+		store pg.Store
 		code  int
 		want  string
 	}{
-		{"unavailable", failingStore{seed, fmt.Errorf("dial %s: %w", secret, policygraph.ErrUnavailable)}, 503, "unavailable"},
+		{"unavailable", failingStore{seed, fmt.Errorf("dial %s: %w", secret, pg.ErrUnavailable)}, 503, "unavailable"},
 		{"timeout", failingStore{seed, fmt.Errorf("query: %w", context.DeadlineExceeded)}, 503, "did not answer within"},
 		{"other", failingStore{seed, errors.New("syntax error near " + secret)}, 500, "internal error"},
-		{"relationships unavailable", relFailingStore{seed, fmt.Errorf("%s: %w", secret, policygraph.ErrUnavailable)}, 503, "unavailable"},
+		{"relationships unavailable", relFailingStore{seed, fmt.Errorf("%s: %w", secret, pg.ErrUnavailable)}, 503, "unavailable"},
 		{"relationships other", relFailingStore{seed, errors.New(secret)}, 500, "internal error"},
 	}
 	for _, c := range cases {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -17,23 +17,23 @@ import (
 // meaning a default that Go would have to restate.
 func TestSchemaDefaults(t *testing.T) {
 	var got struct {
-		paths policygraph.PathQuery
+		paths pg.PathQuery
 		n     int
-		hood  policygraph.NeighborhoodQuery
-		page  policygraph.Page
+		hood  pg.NeighborhoodQuery
+		page  pg.Page
 	}
 	seed := pgtest.Seed(t)
 	store := &pgtest.Store{
 		Base: seed,
-		PathsFunc: func(ctx context.Context, q policygraph.PathQuery, n int) ([]policygraph.Path, error) {
+		PathsFunc: func(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, error) {
 			got.paths, got.n = q, n
 			return seed.Paths(ctx, q, n)
 		},
-		NeighborhoodFunc: func(ctx context.Context, q policygraph.NeighborhoodQuery) (policygraph.Subgraph, error) {
+		NeighborhoodFunc: func(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
 			got.hood = q
 			return seed.Neighborhood(ctx, q)
 		},
-		ListEntitiesFunc: func(ctx context.Context, f policygraph.EntityFilter, p policygraph.Page) (policygraph.EntityPage, error) {
+		ListEntitiesFunc: func(ctx context.Context, f pg.EntityFilter, p pg.Page) (pg.EntityPage, error) {
 			got.page = p
 			return seed.ListEntities(ctx, f, p)
 		},
@@ -62,7 +62,7 @@ func TestSchemaDefaults(t *testing.T) {
 
 	var hood struct{ Neighborhood struct{ Truncated bool } }
 	c.MustPost(`{ neighborhood(id: "`+cs+`") { truncated } }`, &hood)
-	if want := (policygraph.NeighborhoodQuery{Center: cs, Depth: 1, Direction: policygraph.Both, Limit: 100, HubDegree: 200}); !sameHood(got.hood, want) {
+	if want := (pg.NeighborhoodQuery{Center: cs, Depth: 1, Direction: pg.Both, Limit: 100, HubDegree: 200}); !sameHood(got.hood, want) {
 		t.Errorf("neighborhood with defaults: %+v, want %+v", got.hood, want)
 	}
 	var people struct{ People struct{ TotalCount int } }
@@ -89,7 +89,7 @@ func TestSchemaDefaults(t *testing.T) {
 	}
 }
 
-func sameHood(a, b policygraph.NeighborhoodQuery) bool {
+func sameHood(a, b pg.NeighborhoodQuery) bool {
 	return a.Center == b.Center && a.Depth == b.Depth && a.Direction == b.Direction &&
 		a.Limit == b.Limit && a.HubDegree == b.HubDegree
 }

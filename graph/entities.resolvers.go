@@ -9,7 +9,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/generated"
 	"github.com/policygraph/policygraph/graph/model"
 )
@@ -18,7 +18,7 @@ func (r *countryResolver) Description(ctx context.Context, obj *model.Country) (
 	return optional(obj.Description), nil
 }
 
-func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
+func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, types []pg.RelType, direction pg.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
@@ -42,10 +42,10 @@ func (r *countryResolver) TradePartners(ctx context.Context, obj *model.Country,
 	return r.relConnection(ctx, obj.ID, tradesWith, out, first, after)
 }
 
-func (r *evidenceResolver) Source(ctx context.Context, obj *policygraph.Evidence) (*policygraph.Source, error) {
+func (r *evidenceResolver) Source(ctx context.Context, obj *pg.Evidence) (*pg.Source, error) {
 	if selectsOnlyID(ctx) {
 		// The evidence names its source, which the loader checked exists.
-		return &policygraph.Source{ID: obj.Source}, nil
+		return &pg.Source{ID: obj.Source}, nil
 	}
 	s, err := loadersFrom(ctx).sources.Load(ctx, obj.Source)
 	if err == nil && s == nil {
@@ -58,7 +58,7 @@ func (r *organizationResolver) Description(ctx context.Context, obj *model.Organ
 	return optional(obj.Description), nil
 }
 
-func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
+func (r *organizationResolver) Relationships(ctx context.Context, obj *model.Organization, types []pg.RelType, direction pg.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
@@ -82,7 +82,7 @@ func (r *personResolver) Description(ctx context.Context, obj *model.Person) (*s
 	return optional(obj.Description), nil
 }
 
-func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
+func (r *personResolver) Relationships(ctx context.Context, obj *model.Person, types []pg.RelType, direction pg.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
@@ -94,7 +94,7 @@ func (r *personResolver) Memberships(ctx context.Context, obj *model.Person, fir
 	return r.relConnection(ctx, obj.ID, memberOrEmployee, out, first, after)
 }
 
-func (r *personResolver) Quotes(ctx context.Context, obj *model.Person) ([]policygraph.Evidence, error) {
+func (r *personResolver) Quotes(ctx context.Context, obj *model.Person) ([]pg.Evidence, error) {
 	return r.quotes(ctx, obj.ID)
 }
 
@@ -102,7 +102,7 @@ func (r *policyResolver) Description(ctx context.Context, obj *model.Policy) (*s
 	return optional(obj.Description), nil
 }
 
-func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []policygraph.RelType, direction policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
+func (r *policyResolver) Relationships(ctx context.Context, obj *model.Policy, types []pg.RelType, direction pg.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	return r.relConnection(ctx, obj.ID, types, direction, first, after)
 }
 
@@ -122,20 +122,20 @@ func (r *policyResolver) Opponents(ctx context.Context, obj *model.Policy, first
 	return r.relConnection(ctx, obj.ID, opposes, in, first, after)
 }
 
-func (r *sourceResolver) Publisher(ctx context.Context, obj *policygraph.Source) (*string, error) {
+func (r *sourceResolver) Publisher(ctx context.Context, obj *pg.Source) (*string, error) {
 	return optional(obj.Publisher), nil
 }
 
-func (r *sourceResolver) URL(ctx context.Context, obj *policygraph.Source) (*string, error) {
+func (r *sourceResolver) URL(ctx context.Context, obj *pg.Source) (*string, error) {
 	return optional(obj.URL), nil
 }
 
-func (r *sourceResolver) Mentions(ctx context.Context, obj *policygraph.Source, first int, after *string) (*model.EntityConnection, error) {
+func (r *sourceResolver) Mentions(ctx context.Context, obj *pg.Source, first int, after *string) (*model.EntityConnection, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err
 	}
-	key := newRelKey(obj.ID, []policygraph.RelType{policygraph.Mentions}, policygraph.Out, p)
+	key := newRelKey(obj.ID, []pg.RelType{pg.Mentions}, pg.Out, p)
 	rp, err := loadersFrom(ctx).relPage(ctx, key)
 	if err != nil {
 		return nil, err

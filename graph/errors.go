@@ -10,7 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 )
 
@@ -23,12 +23,12 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 	if gqlErr.Extensions["code"] != nil || gqlErr.Unwrap() == nil {
 		return gqlErr
 	}
-	code := policygraph.ErrorCode(err)
-	if code != policygraph.EUnavailable && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	code := pg.ErrorCode(err)
+	if code != pg.EUnavailable && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		// A driver may report the deadline in an error of its own (after
 		// retries, say) that does not wrap ctx.Err(): the request's
 		// context tells the truth.
-		code = policygraph.ETimeout
+		code = pg.ETimeout
 	}
 	p := presentations[code]
 	h.logger.Log(ctx, p.level, "graphql error", "code", p.code, "path", gqlErr.Path.String(), "err", err)
@@ -39,16 +39,16 @@ func (h *Handler) presentError(ctx context.Context, err error) *gqlerror.Error {
 
 // presentations is what the client sees of an error of each class, and how
 // loudly it is logged. The message of an internal error says nothing of it.
-var presentations = map[policygraph.Code]struct {
+var presentations = map[pg.Code]struct {
 	code, msg string
 	level     slog.Level
 }{
-	policygraph.EUnavailable: {apierror.Unavailable, "the graph store is unavailable; try again later", slog.LevelWarn},
-	policygraph.ETimeout:     {apierror.Timeout, "the request timed out: ask for less (a smaller depth, limit or first) or raise the server's --timeout", slog.LevelWarn},
-	policygraph.ECanceled:    {apierror.Unavailable, "the request was canceled", slog.LevelInfo},
-	policygraph.ENotFound:    {apierror.NotFound, "not found", slog.LevelInfo},
-	policygraph.EInvalid:     {apierror.BadUserInput, "invalid input", slog.LevelInfo},
-	policygraph.EInternal:    {apierror.Internal, "internal error", slog.LevelError},
+	pg.EUnavailable: {apierror.Unavailable, "the graph store is unavailable; try again later", slog.LevelWarn},
+	pg.ETimeout:     {apierror.Timeout, "the request timed out: ask for less (a smaller depth, limit or first) or raise the server's --timeout", slog.LevelWarn},
+	pg.ECanceled:    {apierror.Unavailable, "the request was canceled", slog.LevelInfo},
+	pg.ENotFound:    {apierror.NotFound, "not found", slog.LevelInfo},
+	pg.EInvalid:     {apierror.BadUserInput, "invalid input", slog.LevelInfo},
+	pg.EInternal:    {apierror.Internal, "internal error", slog.LevelError},
 }
 
 // timedOut is the error of a request whose deadline passed before its

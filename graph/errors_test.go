@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -25,14 +25,14 @@ func TestErrorCodes(t *testing.T) {
 		manyIDs[i] = fmt.Sprintf("person/p%d", i)
 	}
 	unavailable := pgtest.Failing(func(context.Context) error {
-		return fmt.Errorf("run query %q: %w", secret, policygraph.ErrUnavailable)
+		return fmt.Errorf("run query %q: %w", secret, pg.ErrUnavailable)
 	})
 	broken := pgtest.Failing(func(context.Context) error { return errors.New(secret) })
 	panicking := pgtest.Failing(func(context.Context) error { panic(secret) })
 
 	tests := []struct {
 		name   string
-		store  policygraph.Store
+		store  pg.Store
 		query  string
 		vars   map[string]any
 		code   string

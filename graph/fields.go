@@ -5,26 +5,26 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/model"
 )
 
 // The relationship types and directions of the typed relationship fields.
 var (
-	leads              = []policygraph.RelType{policygraph.Leads}
-	holdsOffice        = []policygraph.RelType{policygraph.HoldsOffice}
-	offices            = []policygraph.RelType{policygraph.Leads, policygraph.HoldsOffice}
-	memberOrEmployee   = []policygraph.RelType{policygraph.MemberOf, policygraph.EmployedBy}
-	enactedOrAnnounced = []policygraph.RelType{policygraph.Enacted, policygraph.Announced}
-	targets            = []policygraph.RelType{policygraph.Targets}
-	supports           = []policygraph.RelType{policygraph.Supports}
-	opposes            = []policygraph.RelType{policygraph.Opposes}
-	operatesIn         = []policygraph.RelType{policygraph.OperatesIn}
-	tradesWith         = []policygraph.RelType{policygraph.TradesWith}
+	leads              = []pg.RelType{pg.Leads}
+	holdsOffice        = []pg.RelType{pg.HoldsOffice}
+	offices            = []pg.RelType{pg.Leads, pg.HoldsOffice}
+	memberOrEmployee   = []pg.RelType{pg.MemberOf, pg.EmployedBy}
+	enactedOrAnnounced = []pg.RelType{pg.Enacted, pg.Announced}
+	targets            = []pg.RelType{pg.Targets}
+	supports           = []pg.RelType{pg.Supports}
+	opposes            = []pg.RelType{pg.Opposes}
+	operatesIn         = []pg.RelType{pg.OperatesIn}
+	tradesWith         = []pg.RelType{pg.TradesWith}
 
-	in  = policygraph.In
-	out = policygraph.Out
+	in  = pg.In
+	out = pg.Out
 )
 
 // maxHubDegree bounds a neighbourhood's hubDegree, so that no client can
@@ -41,8 +41,8 @@ func (r *Resolver) designations(ctx context.Context, id string, first int, after
 		return nil, err
 	}
 	l := loadersFrom(ctx)
-	all := policygraph.Page{Limit: scanLimit}
-	rp, err := l.relPage(ctx, newRelKey(id, targets, policygraph.In, all))
+	all := pg.Page{Limit: scanLimit}
+	rp, err := l.relPage(ctx, newRelKey(id, targets, pg.In, all))
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +57,9 @@ func (r *Resolver) designations(ctx context.Context, id string, first int, after
 	if err != nil {
 		return nil, err
 	}
-	var kept []policygraph.Relationship
+	var kept []pg.Relationship
 	for i, rel := range rp.Relationships {
-		if e := policies[i]; e != nil && e.Kind == policygraph.Policy && e.Type == "designation" {
+		if e := policies[i]; e != nil && e.Kind == pg.Policy && e.Type == "designation" {
 			kept = append(kept, rel)
 		}
 	}
@@ -70,13 +70,13 @@ func (r *Resolver) designations(ctx context.Context, id string, first int, after
 }
 
 // quotes gathers the evidence of a person's QUOTED_IN relationships.
-func (r *Resolver) quotes(ctx context.Context, id string) ([]policygraph.Evidence, error) {
-	key := newRelKey(id, []policygraph.RelType{policygraph.QuotedIn}, policygraph.Out, policygraph.Page{Limit: scanLimit})
+func (r *Resolver) quotes(ctx context.Context, id string) ([]pg.Evidence, error) {
+	key := newRelKey(id, []pg.RelType{pg.QuotedIn}, pg.Out, pg.Page{Limit: scanLimit})
 	rp, err := loadersFrom(ctx).relPage(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	ev := []policygraph.Evidence{}
+	ev := []pg.Evidence{}
 	for _, rel := range rp.Relationships {
 		ev = append(ev, rel.Evidence...)
 	}
@@ -85,7 +85,7 @@ func (r *Resolver) quotes(ctx context.Context, id string) ([]policygraph.Evidenc
 
 // list returns a page of the entities that pass f, the page and how many
 // pass in all.
-func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first int, after *string) ([]*policygraph.Entity, policygraph.Page, int, error) {
+func (r *Resolver) list(ctx context.Context, f pg.EntityFilter, first int, after *string) ([]*pg.Entity, pg.Page, int, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, p, 0, err
@@ -100,8 +100,8 @@ func (r *Resolver) list(ctx context.Context, f policygraph.EntityFilter, first i
 
 // pathQuery checks the arguments of shortestPath and paths. Both ends must
 // exist, so that "no path" and "no such entity" are told apart.
-func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops int, types []policygraph.RelType) (policygraph.PathQuery, error) {
-	q := policygraph.PathQuery{From: from, To: to, MaxHops: maxHops}
+func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops int, types []pg.RelType) (pg.PathQuery, error) {
+	q := pg.PathQuery{From: from, To: to, MaxHops: maxHops}
 	if q.MaxHops < 1 || q.MaxHops > r.cfg.MaxHops {
 		return q, apierror.BadInput("maxHops must be between 1 and %d, not %d", r.cfg.MaxHops, q.MaxHops)
 	}
@@ -116,7 +116,7 @@ func (r *Resolver) pathQuery(ctx context.Context, from, to string, maxHops int, 
 // that names the unknown ID; the lookup runs only on that error path, so a
 // path costs one round trip.
 func (r *Resolver) notFound(ctx context.Context, err error, ids ...string) error {
-	if errors.Is(err, policygraph.ErrNotFound) {
+	if errors.Is(err, pg.ErrNotFound) {
 		if e := r.mustExist(ctx, ids...); e != nil {
 			return e
 		}
@@ -125,14 +125,14 @@ func (r *Resolver) notFound(ctx context.Context, err error, ids ...string) error
 }
 
 // path converts a path of the store.
-func (r *Resolver) path(ctx context.Context, p policygraph.Path) *model.Path {
+func (r *Resolver) path(ctx context.Context, p pg.Path) *model.Path {
 	prime(ctx, p.Nodes...)
 	out := &model.Path{Nodes: make([]model.Entity, len(p.Nodes)), Edges: p.Edges, Length: len(p.Edges)}
 	for i, e := range p.Nodes {
 		out.Nodes[i] = model.Wrap(e)
 	}
 	if out.Edges == nil {
-		out.Edges = []policygraph.Relationship{}
+		out.Edges = []pg.Relationship{}
 	}
 	return out
 }

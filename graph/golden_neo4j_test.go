@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/graph/graphtest"
 	"github.com/policygraph/policygraph/loader"
@@ -24,7 +24,7 @@ func TestGoldenNeo4j(t *testing.T) {
 
 // neo4jSeed is the Neo4j of NEO4J_URI, to this test alone, holding the
 // seed dataset; it skips without one.
-func neo4jSeed(t testing.TB) policygraph.Store {
+func neo4jSeed(t testing.TB) pg.Store {
 	t.Helper()
 	driver := neo4jtest.Exclusive(t)
 	s := neo4j.New(driver, neo4jtest.Config(t).Database)

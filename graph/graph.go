@@ -3,7 +3,7 @@
 // fast and safe, per-request dataloaders that batch every store call, and
 // the mapping of errors to extensions.code.
 //
-// The resolvers talk to nothing but a [policygraph.Store].
+// The resolvers talk to nothing but a [pg.Store].
 package graph
 
 import (
@@ -19,7 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/generated"
 )
 
@@ -97,14 +97,14 @@ const (
 // Handler serves GraphQL over HTTP, GET and POST, with introspection on.
 type Handler struct {
 	cfg    Config
-	store  policygraph.Store
+	store  pg.Store
 	logger *slog.Logger
 	srv    *handler.Server
 }
 
 // NewHandler returns the GraphQL handler over store. The logger gets the
 // real cause of every INTERNAL and UNAVAILABLE error.
-func NewHandler(cfg Config, store policygraph.Store, logger *slog.Logger) *Handler {
+func NewHandler(cfg Config, store pg.Store, logger *slog.Logger) *Handler {
 	cfg = cfg.withDefaults()
 	h := &Handler{cfg: cfg, store: store, logger: logger}
 

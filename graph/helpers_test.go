@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -18,18 +18,18 @@ func do(t *testing.T, h http.Handler, query string, vars map[string]any) pgtest.
 	return pgtest.Post(t, h, query, vars)
 }
 
-func newHandler(cfg graph.Config, s policygraph.Store) *graph.Handler {
+func newHandler(cfg graph.Config, s pg.Store) *graph.Handler {
 	return graph.NewHandler(cfg, s, slog.New(slog.DiscardHandler))
 }
 
 // countingStore counts the calls of a store by method.
 type countingStore struct {
-	next  policygraph.Store
+	next  pg.Store
 	mu    sync.Mutex
 	calls map[string]int
 }
 
-func newCountingStore(s policygraph.Store) *countingStore {
+func newCountingStore(s pg.Store) *countingStore {
 	return &countingStore{next: s, calls: map[string]int{}}
 }
 
@@ -49,47 +49,47 @@ func (s *countingStore) total() int {
 	return n
 }
 
-func (s *countingStore) Entities(ctx context.Context, ids []string) ([]*policygraph.Entity, error) {
+func (s *countingStore) Entities(ctx context.Context, ids []string) ([]*pg.Entity, error) {
 	s.count("Entities")
 	return s.next.Entities(ctx, ids)
 }
-func (s *countingStore) Sources(ctx context.Context, ids []string) ([]*policygraph.Source, error) {
+func (s *countingStore) Sources(ctx context.Context, ids []string) ([]*pg.Source, error) {
 	s.count("Sources")
 	return s.next.Sources(ctx, ids)
 }
-func (s *countingStore) ListEntities(ctx context.Context, f policygraph.EntityFilter, p policygraph.Page) (policygraph.EntityPage, error) {
+func (s *countingStore) ListEntities(ctx context.Context, f pg.EntityFilter, p pg.Page) (pg.EntityPage, error) {
 	s.count("ListEntities")
 	return s.next.ListEntities(ctx, f, p)
 }
-func (s *countingStore) Search(ctx context.Context, q policygraph.SearchQuery, p policygraph.Page) (policygraph.SearchPage, error) {
+func (s *countingStore) Search(ctx context.Context, q pg.SearchQuery, p pg.Page) (pg.SearchPage, error) {
 	s.count("Search")
 	return s.next.Search(ctx, q, p)
 }
-func (s *countingStore) Relationships(ctx context.Context, qs []policygraph.RelQuery) ([]policygraph.RelPage, error) {
+func (s *countingStore) Relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
 	s.count("Relationships")
 	return s.next.Relationships(ctx, qs)
 }
-func (s *countingStore) RelationshipsByID(ctx context.Context, ids []string) ([]*policygraph.Relationship, error) {
+func (s *countingStore) RelationshipsByID(ctx context.Context, ids []string) ([]*pg.Relationship, error) {
 	s.count("RelationshipsByID")
 	return s.next.RelationshipsByID(ctx, ids)
 }
-func (s *countingStore) Neighborhood(ctx context.Context, q policygraph.NeighborhoodQuery) (policygraph.Subgraph, error) {
+func (s *countingStore) Neighborhood(ctx context.Context, q pg.NeighborhoodQuery) (pg.Subgraph, error) {
 	s.count("Neighborhood")
 	return s.next.Neighborhood(ctx, q)
 }
-func (s *countingStore) ShortestPath(ctx context.Context, q policygraph.PathQuery) (*policygraph.Path, error) {
+func (s *countingStore) ShortestPath(ctx context.Context, q pg.PathQuery) (*pg.Path, error) {
 	s.count("ShortestPath")
 	return s.next.ShortestPath(ctx, q)
 }
-func (s *countingStore) Paths(ctx context.Context, q policygraph.PathQuery, n int) ([]policygraph.Path, error) {
+func (s *countingStore) Paths(ctx context.Context, q pg.PathQuery, n int) ([]pg.Path, error) {
 	s.count("Paths")
 	return s.next.Paths(ctx, q, n)
 }
-func (s *countingStore) Timeline(ctx context.Context, q policygraph.TimelineQuery) ([]policygraph.Event, error) {
+func (s *countingStore) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, error) {
 	s.count("Timeline")
 	return s.next.Timeline(ctx, q)
 }
-func (s *countingStore) Stats(ctx context.Context) (policygraph.Stats, error) {
+func (s *countingStore) Stats(ctx context.Context) (pg.Stats, error) {
 	s.count("Stats")
 	return s.next.Stats(ctx)
 }

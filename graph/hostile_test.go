@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 )
@@ -32,7 +32,7 @@ func TestHostileDocuments(t *testing.T) {
 	t.Run("neo4j", func(t *testing.T) { hostileDocuments(t, neo4jSeed(t)) })
 }
 
-func hostileDocuments(t *testing.T, seed policygraph.Store) {
+func hostileDocuments(t *testing.T, seed pg.Store) {
 	h := newHandler(graph.Config{Timeout: 2 * time.Second}, seed)
 	repeated := "{ " + strings.Repeat("stats { sources } ", 12000) + "}"
 	aliases := func(n int, field string) string {

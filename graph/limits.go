@@ -9,7 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/generated"
 )
@@ -157,29 +157,29 @@ func setComplexity(c *generated.ComplexityRoot, cfg Config) {
 		return min(max(n, 0), max(cfg.MaxPageSize, cfg.MaxNeighborhoodLimit)) // larger values are refused anyway
 	}
 	conn := func(child int, first int, _ *string) int { return 1 + size(first)*child }
-	rels := func(child int, _ []policygraph.RelType, _ policygraph.Direction, first int, after *string) int {
+	rels := func(child int, _ []pg.RelType, _ pg.Direction, first int, after *string) int {
 		return conn(child, first, after)
 	}
 
 	c.Query.People = conn
 	c.Query.Countries = conn
 	c.Query.Organizations = func(child int, _ []string, first int, after *string) int { return conn(child, first, after) }
-	c.Query.Policies = func(child int, _, _ []string, _, _ *string, _, _ *policygraph.Date, first int, after *string) int {
+	c.Query.Policies = func(child int, _, _ []string, _, _ *string, _, _ *pg.Date, first int, after *string) int {
 		return conn(child, first, after)
 	}
-	c.Query.Search = func(child int, _ string, _ []policygraph.Kind, first int, after *string) int {
+	c.Query.Search = func(child int, _ string, _ []pg.Kind, first int, after *string) int {
 		return conn(child, first, after)
 	}
 	c.Query.Entities = func(child int, ids []string) int { return 1 + len(ids)*child }
 	// A neighbourhood walks up to limit entities per level; paths explore
 	// up to maxHops levels for each of the first paths.
-	c.Query.Neighborhood = func(child int, _ string, depth int, _ []policygraph.RelType, _ policygraph.Direction, limit, _ int) int {
+	c.Query.Neighborhood = func(child int, _ string, depth int, _ []pg.RelType, _ pg.Direction, limit, _ int) int {
 		return 1 + size(limit)*min(max(depth, 1), cfg.MaxNeighborhoodDepth)*child
 	}
-	c.Query.Paths = func(child int, _, _ string, maxHops int, _ []policygraph.RelType, first int) int {
+	c.Query.Paths = func(child int, _, _ string, maxHops int, _ []pg.RelType, first int) int {
 		return 1 + size(first)*min(max(maxHops, 1), cfg.MaxHops)*child
 	}
-	c.Query.Timeline = func(child int, _ *string, _, _ *policygraph.Date, _ []policygraph.RelType, _ []string, first int) int {
+	c.Query.Timeline = func(child int, _ *string, _, _ *pg.Date, _ []pg.RelType, _ []string, first int) int {
 		return 1 + size(first)*child
 	}
 

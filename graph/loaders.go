@@ -11,29 +11,29 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // loaders batch the store's lookups of one request: every field of a level
 // of the response asks within the batch wait, and the level costs one store
 // call per kind of lookup, however many items it has.
 type loaders struct {
-	entities      *dataloadgen.Loader[string, *policygraph.Entity]
-	sources       *dataloadgen.Loader[string, *policygraph.Source]
-	relationships *dataloadgen.Loader[string, *policygraph.Relationship]
-	relPages      *dataloadgen.Loader[relKey, policygraph.RelPage]
+	entities      *dataloadgen.Loader[string, *pg.Entity]
+	sources       *dataloadgen.Loader[string, *pg.Source]
+	relationships *dataloadgen.Loader[string, *pg.Relationship]
+	relPages      *dataloadgen.Loader[relKey, pg.RelPage]
 
-	fetchEntities func(context.Context, []string) ([]*policygraph.Entity, []error)
-	fetchRelPages func(context.Context, []relKey) ([]policygraph.RelPage, []error)
+	fetchEntities func(context.Context, []string) ([]*pg.Entity, []error)
+	fetchRelPages func(context.Context, []relKey) ([]pg.RelPage, []error)
 }
 
 // entity loads one entity; see [loadOne].
-func (l *loaders) entity(ctx context.Context, id string) (*policygraph.Entity, error) {
+func (l *loaders) entity(ctx context.Context, id string) (*pg.Entity, error) {
 	return loadOne(ctx, l.entities, l.fetchEntities, id)
 }
 
 // relPage loads one page of relationships; see [loadOne].
-func (l *loaders) relPage(ctx context.Context, k relKey) (policygraph.RelPage, error) {
+func (l *loaders) relPage(ctx context.Context, k relKey) (pg.RelPage, error) {
 	return loadOne(ctx, l.relPages, l.fetchRelPages, k)
 }
 
@@ -65,17 +65,17 @@ func underList(ctx context.Context) bool {
 	return false
 }
 
-// relKey is a comparable policygraph.RelQuery: a node and the arguments of
+// relKey is a comparable pg.RelQuery: a node and the arguments of
 // the field that asks for its relationships.
 type relKey struct {
 	Node      string
 	Types     string // comma-separated, in the order asked
-	Direction policygraph.Direction
+	Direction pg.Direction
 	Offset    int
 	Limit     int
 }
 
-func newRelKey(node string, types []policygraph.RelType, dir policygraph.Direction, p policygraph.Page) relKey {
+func newRelKey(node string, types []pg.RelType, dir pg.Direction, p pg.Page) relKey {
 	ts := make([]string, len(types))
 	for i, t := range types {
 		ts[i] = string(t)
@@ -83,24 +83,24 @@ func newRelKey(node string, types []policygraph.RelType, dir policygraph.Directi
 	return relKey{Node: node, Types: strings.Join(ts, ","), Direction: dir, Offset: p.Offset, Limit: p.Limit}
 }
 
-func (k relKey) query() policygraph.RelQuery {
-	var types []policygraph.RelType
+func (k relKey) query() pg.RelQuery {
+	var types []pg.RelType
 	if k.Types != "" {
 		for t := range strings.SplitSeq(k.Types, ",") {
-			types = append(types, policygraph.RelType(t))
+			types = append(types, pg.RelType(t))
 		}
 	}
-	return policygraph.RelQuery{Node: k.Node, Types: types, Direction: k.Direction,
-		Page: policygraph.Page{Offset: k.Offset, Limit: k.Limit}}
+	return pg.RelQuery{Node: k.Node, Types: types, Direction: k.Direction,
+		Page: pg.Page{Offset: k.Offset, Limit: k.Limit}}
 }
 
-func newLoaders(store policygraph.Store, wait time.Duration, logger *slog.Logger) *loaders {
+func newLoaders(store pg.Store, wait time.Duration, logger *slog.Logger) *loaders {
 	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
 		fetchEntities: batch(logger, "Entities", store.Entities),
 		fetchRelPages: batch(logger, "Relationships",
-			func(ctx context.Context, keys []relKey) ([]policygraph.RelPage, error) {
-				qs := make([]policygraph.RelQuery, len(keys))
+			func(ctx context.Context, keys []relKey) ([]pg.RelPage, error) {
+				qs := make([]pg.RelQuery, len(keys))
 				for i, k := range keys {
 					qs[i] = k.query()
 				}

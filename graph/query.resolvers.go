@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/generated"
 	"github.com/policygraph/policygraph/graph/model"
@@ -42,7 +42,7 @@ func (r *queryResolver) Entities(ctx context.Context, ids []string) ([]model.Ent
 	return out, nil
 }
 
-func (r *queryResolver) Source(ctx context.Context, id string) (*policygraph.Source, error) {
+func (r *queryResolver) Source(ctx context.Context, id string) (*pg.Source, error) {
 	s, err := loadersFrom(ctx).sources.Load(ctx, id)
 	if err == nil && s == nil {
 		err = apierror.NotFoundf("source %q not found", id)
@@ -50,7 +50,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*policygraph.Sou
 	return s, err
 }
 
-func (r *queryResolver) Relationship(ctx context.Context, id string) (*policygraph.Relationship, error) {
+func (r *queryResolver) Relationship(ctx context.Context, id string) (*pg.Relationship, error) {
 	rel, err := loadersFrom(ctx).relationships.Load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -58,24 +58,24 @@ func (r *queryResolver) Relationship(ctx context.Context, id string) (*policygra
 	if rel == nil {
 		return nil, apierror.NotFoundf("relationship %q not found", id)
 	}
-	if _, err := edgeTypes([]policygraph.RelType{rel.Type}); err != nil {
+	if _, err := edgeTypes([]pg.RelType{rel.Type}); err != nil {
 		return nil, err
 	}
 	return rel, nil
 }
 
-func (r *queryResolver) Search(ctx context.Context, text string, kinds []policygraph.Kind, first int, after *string) (*model.SearchConnection, error) {
-	switch n := len(policygraph.Tokens(text)); {
+func (r *queryResolver) Search(ctx context.Context, text string, kinds []pg.Kind, first int, after *string) (*model.SearchConnection, error) {
+	switch n := len(pg.Tokens(text)); {
 	case n == 0:
 		return nil, apierror.BadInput("search text must have at least one letter or digit")
-	case n > policygraph.MaxSearchTokens:
-		return nil, apierror.BadInput("search text has %d words; at most %d are searched", n, policygraph.MaxSearchTokens)
+	case n > pg.MaxSearchTokens:
+		return nil, apierror.BadInput("search text has %d words; at most %d are searched", n, pg.MaxSearchTokens)
 	}
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err
 	}
-	sp, err := r.store.Search(ctx, policygraph.SearchQuery{Text: text, Kinds: kinds}, p)
+	sp, err := r.store.Search(ctx, pg.SearchQuery{Text: text, Kinds: kinds}, p)
 	if err != nil {
 		return nil, fmt.Errorf("store.Search: %w", err)
 	}
@@ -88,7 +88,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []policyg
 }
 
 func (r *queryResolver) People(ctx context.Context, first int, after *string) (*model.PersonConnection, error) {
-	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Person}, first, after)
+	es, p, total, err := r.list(ctx, pg.EntityFilter{Kind: pg.Person}, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (r *queryResolver) People(ctx context.Context, first int, after *string) (*
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, types []string, first int, after *string) (*model.OrganizationConnection, error) {
-	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Organization, Types: types}, first, after)
+	es, p, total, err := r.list(ctx, pg.EntityFilter{Kind: pg.Organization, Types: types}, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (r *queryResolver) Organizations(ctx context.Context, types []string, first
 }
 
 func (r *queryResolver) Countries(ctx context.Context, first int, after *string) (*model.CountryConnection, error) {
-	es, p, total, err := r.list(ctx, policygraph.EntityFilter{Kind: policygraph.Country}, first, after)
+	es, p, total, err := r.list(ctx, pg.EntityFilter{Kind: pg.Country}, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +123,9 @@ func (r *queryResolver) Countries(ctx context.Context, first int, after *string)
 	return &model.CountryConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *policygraph.Date, to *policygraph.Date, first int, after *string) (*model.PolicyConnection, error) {
-	f := policygraph.EntityFilter{
-		Kind: policygraph.Policy, Types: types, Statuses: statuses,
+func (r *queryResolver) Policies(ctx context.Context, types []string, statuses []string, enactedBy *string, target *string, from *pg.Date, to *pg.Date, first int, after *string) (*model.PolicyConnection, error) {
+	f := pg.EntityFilter{
+		Kind: pg.Policy, Types: types, Statuses: statuses,
 		EnactedBy: orZero(enactedBy), Targets: orZero(target),
 		From: orZero(from), To: orZero(to),
 	}
@@ -140,8 +140,8 @@ func (r *queryResolver) Policies(ctx context.Context, types []string, statuses [
 	return &model.PolicyConnection{Edges: edges, PageInfo: pageInfo(p, len(es), total), TotalCount: total}, nil
 }
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth int, types []policygraph.RelType, direction policygraph.Direction, limit int, hubDegree int) (*model.Subgraph, error) {
-	q := policygraph.NeighborhoodQuery{
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth int, types []pg.RelType, direction pg.Direction, limit int, hubDegree int) (*model.Subgraph, error) {
+	q := pg.NeighborhoodQuery{
 		Center:    id,
 		Depth:     depth,
 		Direction: direction,
@@ -175,12 +175,12 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth int, 
 		}
 	}
 	if out.Edges == nil {
-		out.Edges = []policygraph.Relationship{}
+		out.Edges = []pg.Relationship{}
 	}
 	return out, nil
 }
 
-func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType) (*model.Path, error) {
+func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops int, types []pg.RelType) (*model.Path, error) {
 	q, err := r.pathQuery(ctx, from, to, maxHops, types)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string
 	return r.path(ctx, *path), nil
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops int, types []policygraph.RelType, first int) ([]model.Path, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops int, types []pg.RelType, first int) ([]model.Path, error) {
 	q, err := r.pathQuery(ctx, from, to, maxHops, types)
 	if err != nil {
 		return nil, err
@@ -215,8 +215,8 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	return out, nil
 }
 
-func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *policygraph.Date, to *policygraph.Date, types []policygraph.RelType, policyTypes []string, first int) ([]model.TimelineEvent, error) {
-	q := policygraph.TimelineQuery{
+func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *pg.Date, to *pg.Date, types []pg.RelType, policyTypes []string, first int) ([]model.TimelineEvent, error) {
+	q := pg.TimelineQuery{
 		Entity: orZero(entity), From: orZero(from), To: orZero(to),
 		PolicyTypes: policyTypes, Limit: first,
 	}
@@ -249,11 +249,11 @@ func (r *queryResolver) Timeline(ctx context.Context, entity *string, from *poli
 
 func (r *queryResolver) Vocabulary(ctx context.Context) (*model.Vocabulary, error) {
 	return &model.Vocabulary{
-		EntityKinds:       policygraph.Kinds,
-		OrganizationTypes: policygraph.OrganizationTypes,
-		PolicyTypes:       policygraph.PolicyTypes,
-		Statuses:          policygraph.Statuses,
-		RelationshipTypes: policygraph.Vocabulary,
+		EntityKinds:       pg.Kinds,
+		OrganizationTypes: pg.OrganizationTypes,
+		PolicyTypes:       pg.PolicyTypes,
+		Statuses:          pg.Statuses,
+		RelationshipTypes: pg.Vocabulary,
 	}, nil
 }
 
@@ -263,12 +263,12 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 		return nil, fmt.Errorf("store.Stats: %w", err)
 	}
 	out := &model.Stats{Sources: st.Sources}
-	for _, k := range policygraph.Kinds {
+	for _, k := range pg.Kinds {
 		n := st.Nodes[k]
 		out.Entities += n
 		out.EntitiesByKind = append(out.EntitiesByKind, model.KindCount{Kind: k, Count: n})
 	}
-	for _, t := range policygraph.RelTypes() {
+	for _, t := range pg.RelTypes() {
 		n := st.Relationships[t]
 		out.Relationships += n
 		out.RelationshipsByType = append(out.RelationshipsByType, model.TypeCount{Type: t, Count: n})

@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/internal/pgtest"
@@ -299,10 +299,10 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	stores := []struct {
 		name string
-		open func(t testing.TB) policygraph.Store
+		open func(t testing.TB) pg.Store
 	}{
 		{"memory", pgtest.Seed},
-		{"neo4j", func(t testing.TB) policygraph.Store {
+		{"neo4j", func(t testing.TB) pg.Store {
 			driver := neo4jtest.Exclusive(t)
 			s := neo4j.New(driver, neo4jtest.Config(t).Database)
 			if _, err := loader.Load(context.Background(), s, data.Seed(), loader.Options{}); err != nil {

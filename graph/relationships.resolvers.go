@@ -8,7 +8,7 @@ package graph
 import (
 	"context"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/generated"
 	"github.com/policygraph/policygraph/graph/model"
 )
@@ -17,19 +17,19 @@ func (r *entityEdgeResolver) Node(ctx context.Context, obj *model.EntityEdge) (m
 	return r.entity(ctx, obj.ID)
 }
 
-func (r *relationshipResolver) From(ctx context.Context, obj *policygraph.Relationship) (model.Entity, error) {
+func (r *relationshipResolver) From(ctx context.Context, obj *pg.Relationship) (model.Entity, error) {
 	return r.entity(ctx, obj.From)
 }
 
-func (r *relationshipResolver) To(ctx context.Context, obj *policygraph.Relationship) (model.Entity, error) {
+func (r *relationshipResolver) To(ctx context.Context, obj *pg.Relationship) (model.Entity, error) {
 	return r.entity(ctx, obj.To)
 }
 
-func (r *relationshipResolver) Role(ctx context.Context, obj *policygraph.Relationship) (*string, error) {
+func (r *relationshipResolver) Role(ctx context.Context, obj *pg.Relationship) (*string, error) {
 	return optional(obj.Role), nil
 }
 
-func (r *relationshipResolver) Allegation(ctx context.Context, obj *policygraph.Relationship) (*string, error) {
+func (r *relationshipResolver) Allegation(ctx context.Context, obj *pg.Relationship) (*string, error) {
 	return optional(obj.Allegation), nil
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 	"github.com/policygraph/policygraph/graph/model"
 )
@@ -21,7 +21,7 @@ import (
 // per-type resolvers in *.resolvers.go, which share the helpers here.
 type Resolver struct {
 	cfg    Config
-	store  policygraph.Store
+	store  pg.Store
 	logger *slog.Logger
 }
 
@@ -31,15 +31,15 @@ const scanLimit = 1000
 
 // page checks the paging arguments of a connection and returns the page of
 // the store they ask for.
-func (r *Resolver) page(n int, after *string) (policygraph.Page, error) {
+func (r *Resolver) page(n int, after *string) (pg.Page, error) {
 	if n < 0 || n > r.cfg.MaxPageSize {
-		return policygraph.Page{}, apierror.BadInput("first must be between 0 and %d, not %d", r.cfg.MaxPageSize, n)
+		return pg.Page{}, apierror.BadInput("first must be between 0 and %d, not %d", r.cfg.MaxPageSize, n)
 	}
-	p := policygraph.Page{Limit: n}
+	p := pg.Page{Limit: n}
 	if after != nil {
 		off, err := decodeCursor(*after)
 		if err != nil {
-			return policygraph.Page{}, err
+			return pg.Page{}, err
 		}
 		p.Offset = off + 1
 	}
@@ -68,7 +68,7 @@ func decodeCursor(c string) (int, error) {
 }
 
 // pageInfo describes the page p of n items out of total.
-func pageInfo(p policygraph.Page, n, total int) *model.PageInfo {
+func pageInfo(p pg.Page, n, total int) *model.PageInfo {
 	pi := &model.PageInfo{HasPreviousPage: p.Offset > 0, HasNextPage: p.Offset+n < total}
 	if n > 0 {
 		start, end := encodeCursor(p.Offset), encodeCursor(p.Offset+n-1)
@@ -80,12 +80,12 @@ func pageInfo(p policygraph.Page, n, total int) *model.PageInfo {
 // edgeTypes checks relationship types asked for between entities. Empty
 // means every type that joins two entities: the store's "every type" would
 // take in QUOTED_IN and MENTIONS too, whose far end is a source.
-func edgeTypes(types []policygraph.RelType) ([]policygraph.RelType, error) {
+func edgeTypes(types []pg.RelType) ([]pg.RelType, error) {
 	if len(types) == 0 {
-		return policygraph.TraversableTypes(), nil
+		return pg.TraversableTypes(), nil
 	}
 	for _, t := range types {
-		if s, ok := policygraph.Spec(t); !ok || !s.Traversable() {
+		if s, ok := pg.Spec(t); !ok || !s.Traversable() {
 			return nil, apierror.BadInput("%s joins an entity and a source, not two entities: read it through Person.quotes, Entity.evidence or Source.mentions", t)
 		}
 	}
@@ -93,7 +93,7 @@ func edgeTypes(types []policygraph.RelType) ([]policygraph.RelType, error) {
 }
 
 // relConnection returns a page of the relationships of the entity id.
-func (r *Resolver) relConnection(ctx context.Context, id string, types []policygraph.RelType, d policygraph.Direction, first int, after *string) (*model.RelationshipConnection, error) {
+func (r *Resolver) relConnection(ctx context.Context, id string, types []pg.RelType, d pg.Direction, first int, after *string) (*model.RelationshipConnection, error) {
 	p, err := r.page(first, after)
 	if err != nil {
 		return nil, err
@@ -111,13 +111,13 @@ func (r *Resolver) relConnection(ctx context.Context, id string, types []policyg
 }
 
 // relEdges makes the edges of a page of the relationships of id.
-func relEdges(id string, p policygraph.Page, rels []policygraph.Relationship, total int) *model.RelationshipConnection {
+func relEdges(id string, p pg.Page, rels []pg.Relationship, total int) *model.RelationshipConnection {
 	edges := make([]model.RelationshipEdge, len(rels))
 	for i := range rels {
 		rel := &rels[i]
-		e := model.RelationshipEdge{Cursor: encodeCursor(p.Offset + i), Relationship: rel, Direction: policygraph.Out, Other: rel.To}
+		e := model.RelationshipEdge{Cursor: encodeCursor(p.Offset + i), Relationship: rel, Direction: pg.Out, Other: rel.To}
 		if rel.From != id {
-			e.Direction, e.Other = policygraph.In, rel.From
+			e.Direction, e.Other = pg.In, rel.From
 		}
 		edges[i] = e
 	}
@@ -156,7 +156,7 @@ func (r *Resolver) mustExist(ctx context.Context, ids ...string) error {
 // notFound turns the store's ErrNotFound into a NOT_FOUND error that names
 // what was asked for.
 func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, policygraph.ErrNotFound) {
+	if errors.Is(err, pg.ErrNotFound) {
 		return apierror.NotFoundf(format, args...)
 	}
 	return err
@@ -164,7 +164,7 @@ func notFound(err error, format string, args ...any) error {
 
 // prime hands entities that the store already returned to the request's
 // loader, so that selecting fields of them asks the store no more.
-func prime(ctx context.Context, es ...*policygraph.Entity) {
+func prime(ctx context.Context, es ...*pg.Entity) {
 	l := loadersFrom(ctx).entities
 	for _, e := range es {
 		if e != nil {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loader"
@@ -21,20 +21,20 @@ import (
 // wideDataset has n people, each a member of two of ten organizations.
 func wideDataset(n int) *dataset.Dataset {
 	const src = "source/s"
-	ev := []policygraph.Evidence{{Source: src, Quote: "q"}}
+	ev := []pg.Evidence{{Source: src, Quote: "q"}}
 	ds := &dataset.Dataset{}
-	ds.Add(&dataset.Record{Source: &policygraph.Source{ID: src, Title: "S"}})
+	ds.Add(&dataset.Record{Source: &pg.Source{ID: src, Title: "S"}})
 	for i := range 10 {
-		ds.Add(&dataset.Record{Entity: &policygraph.Entity{ID: fmt.Sprintf("organization/o%02d", i),
-			Kind: policygraph.Organization, Type: "agency", Name: fmt.Sprintf("O%02d", i), Evidence: ev}})
+		ds.Add(&dataset.Record{Entity: &pg.Entity{ID: fmt.Sprintf("organization/o%02d", i),
+			Kind: pg.Organization, Type: "agency", Name: fmt.Sprintf("O%02d", i), Evidence: ev}})
 	}
 	for i := range n {
 		p := fmt.Sprintf("person/p%03d", i)
-		ds.Add(&dataset.Record{Entity: &policygraph.Entity{ID: p, Kind: policygraph.Person, Name: fmt.Sprintf("P%03d", i), Evidence: ev}})
+		ds.Add(&dataset.Record{Entity: &pg.Entity{ID: p, Kind: pg.Person, Name: fmt.Sprintf("P%03d", i), Evidence: ev}})
 		for _, o := range []int{i % 10, (i + 3) % 10} {
 			to := fmt.Sprintf("organization/o%02d", o)
-			ds.Add(&dataset.Record{Relationship: &policygraph.Relationship{
-				ID: policygraph.RelationshipID(p, policygraph.MemberOf, to, ""), Type: policygraph.MemberOf,
+			ds.Add(&dataset.Record{Relationship: &pg.Relationship{
+				ID: pg.RelationshipID(p, pg.MemberOf, to, ""), Type: pg.MemberOf,
 				From: p, To: to, Evidence: ev}})
 		}
 	}
@@ -107,7 +107,7 @@ func TestCypherRoundTripsBoundedByDepth(t *testing.T) {
 		_ = w.Entity(e)
 	}
 	for _, r := range ds.Relationships {
-		if r.Type != policygraph.Mentions { // derived again from the entities' evidence
+		if r.Type != pg.Mentions { // derived again from the entities' evidence
 			_ = w.Relationship(r)
 		}
 	}

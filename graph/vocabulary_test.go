@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/generated"
 )
 
@@ -21,10 +21,10 @@ func TestEnumsMatchVocabulary(t *testing.T) {
 		return out
 	}
 	var kinds, rels []string
-	for _, k := range policygraph.Kinds {
+	for _, k := range pg.Kinds {
 		kinds = append(kinds, string(k))
 	}
-	for _, r := range policygraph.RelTypes() {
+	for _, r := range pg.RelTypes() {
 		rels = append(rels, string(r))
 	}
 	for _, tt := range []struct {
@@ -33,10 +33,10 @@ func TestEnumsMatchVocabulary(t *testing.T) {
 	}{
 		{"EntityKind", upper(kinds)},
 		{"RelationshipType", rels},
-		{"OrganizationType", upper(policygraph.OrganizationTypes)},
-		{"PolicyType", upper(policygraph.PolicyTypes)},
-		{"Status", upper(policygraph.Statuses)},
-		{"Direction", []string{string(policygraph.Out), string(policygraph.In), string(policygraph.Both)}},
+		{"OrganizationType", upper(pg.OrganizationTypes)},
+		{"PolicyType", upper(pg.PolicyTypes)},
+		{"Status", upper(pg.Statuses)},
+		{"Direction", []string{string(pg.Out), string(pg.In), string(pg.Both)}},
 	} {
 		def := schema.Types[tt.enum]
 		if def == nil {

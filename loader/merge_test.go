@@ -72,9 +72,11 @@ func (m *memTarget) BeginStaged(context.Context, pg.Lease) (pg.StagedLoad, error
 
 type memStage struct{ m *memTarget }
 
-func (s memStage) Write(_ context.Context, b pg.Batch) (pg.WriteCounts, error) { return s.m.write(b), nil }
-func (s memStage) Commit(context.Context) error                                { return nil }
-func (s memStage) Rollback(context.Context) error                              { return nil }
+func (s memStage) Write(_ context.Context, b pg.Batch) (pg.WriteCounts, error) {
+	return s.m.write(b), nil
+}
+func (s memStage) Commit(context.Context) error   { return nil }
+func (s memStage) Rollback(context.Context) error { return nil }
 
 // write merges one batch, which must hold each ID once (LoadTarget's rule).
 func (m *memTarget) write(b pg.Batch) pg.WriteCounts {

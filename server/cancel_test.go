@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 )
@@ -16,16 +16,16 @@ import (
 // blockingStore's Neighborhood works until its context ends and reports
 // why it stopped.
 type blockingStore struct {
-	policygraph.Store
+	pg.Store
 	started chan struct{}
 	stopped chan error
 }
 
-func (s blockingStore) Neighborhood(ctx context.Context, _ policygraph.NeighborhoodQuery) (policygraph.Subgraph, error) {
+func (s blockingStore) Neighborhood(ctx context.Context, _ pg.NeighborhoodQuery) (pg.Subgraph, error) {
 	close(s.started)
 	<-ctx.Done()
 	s.stopped <- ctx.Err()
-	return policygraph.Subgraph{}, ctx.Err()
+	return pg.Subgraph{}, ctx.Err()
 }
 
 // TestClientGoneCancelsWork: a client that hangs up stops the store's work

@@ -16,7 +16,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/server/auth"
 )
@@ -98,7 +98,7 @@ func (c Config) withDefaults() Config {
 // Server is the HTTP API. It is an http.Handler; ListenAndServe runs it.
 type Server struct {
 	cfg     Config
-	store   policygraph.Store // instrumented
+	store   pg.Store // instrumented
 	logger  *slog.Logger
 	metrics *metrics
 	mux     *http.ServeMux
@@ -108,7 +108,7 @@ type Server struct {
 
 // New returns a Server over store. Every store call is counted and timed
 // in the server's metrics.
-func New(cfg Config, store policygraph.Store, logger *slog.Logger) *Server {
+func New(cfg Config, store pg.Store, logger *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	m := newMetrics()
 	m.countStatements(store)
@@ -150,7 +150,7 @@ func (s *Server) HandlePublic(pattern string, h http.Handler) { s.mux.Handle(pat
 
 // Store returns the server's store, instrumented, for handlers added with
 // Handle.
-func (s *Server) Store() policygraph.Store { return s.store }
+func (s *Server) Store() pg.Store { return s.store }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -215,15 +215,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 		return
 	}
-	code := policygraph.ErrorCode(err)
+	code := pg.ErrorCode(err)
 	if ctx.Err() != nil {
-		code = policygraph.ETimeout // a driver may not wrap the deadline
+		code = pg.ETimeout // a driver may not wrap the deadline
 	}
 	reason := "the graph store failed its health check"
 	switch code {
-	case policygraph.EUnavailable:
+	case pg.EUnavailable:
 		reason = "the graph store is unavailable"
-	case policygraph.ETimeout:
+	case pg.ETimeout:
 		reason = fmt.Sprintf("the graph store did not answer within %s", s.cfg.ReadyTimeout)
 	}
 	s.logger.WarnContext(ctx, "not ready", "err", err)

@@ -15,24 +15,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/internal/pgtest"
 	"github.com/policygraph/policygraph/server"
 )
 
 // downStore is a store whose database cannot be reached: every call fails
 // with a driver's message wrapping ErrUnavailable.
-type downStore struct{ policygraph.Store }
+type downStore struct{ pg.Store }
 
-var errDown = fmt.Errorf("neo4j: dial tcp 10.0.0.7:7687: connection refused: %w", policygraph.ErrUnavailable)
+var errDown = fmt.Errorf("neo4j: dial tcp 10.0.0.7:7687: connection refused: %w", pg.ErrUnavailable)
 
 func (downStore) Ping(context.Context) error { return errDown }
-func (downStore) Entities(context.Context, []string) ([]*policygraph.Entity, error) {
+func (downStore) Entities(context.Context, []string) ([]*pg.Entity, error) {
 	return nil, errDown
 }
 
 // hungStore never answers a ping in time, and its error does not say so.
-type hungStore struct{ policygraph.Store }
+type hungStore struct{ pg.Store }
 
 func (hungStore) Ping(ctx context.Context) error {
 	<-ctx.Done()
@@ -40,13 +40,13 @@ func (hungStore) Ping(ctx context.Context) error {
 }
 
 // panicStore panics in Search, as a buggy store might.
-type panicStore struct{ policygraph.Store }
+type panicStore struct{ pg.Store }
 
-func (panicStore) Search(context.Context, policygraph.SearchQuery, policygraph.Page) (policygraph.SearchPage, error) {
+func (panicStore) Search(context.Context, pg.SearchQuery, pg.Page) (pg.SearchPage, error) {
 	panic("index out of range in cypher builder")
 }
 
-func newServer(t *testing.T, cfg server.Config, s policygraph.Store) *server.Server {
+func newServer(t *testing.T, cfg server.Config, s pg.Store) *server.Server {
 	t.Helper()
 	return server.New(cfg, s, slog.New(slog.DiscardHandler))
 }
@@ -186,12 +186,12 @@ func TestMetrics(t *testing.T) {
 
 // countingStore counts its statements as the Neo4j store does, one per call.
 type countingStore struct {
-	policygraph.Store
+	pg.Store
 	n *atomic.Int64
 }
 
 func (s countingStore) RoundTrips() int64 { return s.n.Load() }
-func (s countingStore) Entities(ctx context.Context, ids []string) ([]*policygraph.Entity, error) {
+func (s countingStore) Entities(ctx context.Context, ids []string) ([]*pg.Entity, error) {
 	s.n.Add(1)
 	return s.Store.Entities(ctx, ids)
 }
@@ -252,7 +252,7 @@ func TestHandle(t *testing.T) {
 	s := newServer(t, server.Config{}, pgtest.Seed(t))
 	s.Handle("GET /export/{format}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st, _ := s.Store().Stats(r.Context())
-		fmt.Fprintf(w, "%s %d", r.PathValue("format"), st.Nodes[policygraph.Country])
+		fmt.Fprintf(w, "%s %d", r.PathValue("format"), st.Nodes[pg.Country])
 	}))
 	if b := body(t, get(t, s, "/export/gexf")); b != "gexf 3" {
 		t.Errorf("got %q", b)

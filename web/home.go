@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
 // Link is one entry of the front door: a page or endpoint of this server.
@@ -30,9 +30,9 @@ type Section struct {
 }
 
 // StatsReader is what the front door asks for the graph's counts; a
-// [policygraph.Store] is one.
+// [pg.Store] is one.
 type StatsReader interface {
-	Stats(ctx context.Context) (policygraph.Stats, error)
+	Stats(ctx context.Context) (pg.Stats, error)
 }
 
 // statsTimeout bounds the store call of the front door, so that a store
@@ -89,13 +89,13 @@ type homeStats struct {
 	Types                            []count // the types present, in vocabulary order
 }
 
-func newHomeStats(st policygraph.Stats) *homeStats {
+func newHomeStats(st pg.Stats) *homeStats {
 	hs := &homeStats{Sources: st.Sources}
-	for _, k := range policygraph.Kinds {
+	for _, k := range pg.Kinds {
 		hs.Kinds = append(hs.Kinds, count{string(k), st.Nodes[k]})
 		hs.Entities += st.Nodes[k]
 	}
-	for _, t := range policygraph.RelTypes() {
+	for _, t := range pg.RelTypes() {
 		if n := st.Relationships[t]; n > 0 {
 			hs.Types = append(hs.Types, count{string(t), n})
 			hs.Relationships += n

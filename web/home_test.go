@@ -8,27 +8,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 )
 
-type statsFunc func(context.Context) (policygraph.Stats, error)
+type statsFunc func(context.Context) (pg.Stats, error)
 
-func (f statsFunc) Stats(ctx context.Context) (policygraph.Stats, error) { return f(ctx) }
+func (f statsFunc) Stats(ctx context.Context) (pg.Stats, error) { return f(ctx) }
 
 func TestHome(t *testing.T) {
 	sections := []Section{
 		{Title: "Explore", Links: []Link{{Path: "/explore", Title: "Explorer", About: "Draw the graph."}}},
 		{Title: "API", Links: []Link{{Path: "/graphql", Href: "/graphql?query=%7Bstats%7Bentities%7D%7D", Title: "GraphQL", About: "Ask."}}},
 	}
-	up := statsFunc(func(context.Context) (policygraph.Stats, error) {
-		return policygraph.Stats{
+	up := statsFunc(func(context.Context) (pg.Stats, error) {
+		return pg.Stats{
 			Sources:       2,
-			Nodes:         map[policygraph.Kind]int{policygraph.Person: 3, policygraph.Country: 1},
-			Relationships: map[policygraph.RelType]int{policygraph.RelType("LEADS"): 4, policygraph.RelType("TARGETS"): 1},
+			Nodes:         map[pg.Kind]int{pg.Person: 3, pg.Country: 1},
+			Relationships: map[pg.RelType]int{pg.RelType("LEADS"): 4, pg.RelType("TARGETS"): 1},
 		}, nil
 	})
-	down := statsFunc(func(context.Context) (policygraph.Stats, error) {
-		return policygraph.Stats{}, errors.New("connection refused")
+	down := statsFunc(func(context.Context) (pg.Stats, error) {
+		return pg.Stats{}, errors.New("connection refused")
 	})
 	links := []string{
 		`<a href="/explore">Explorer</a>`,

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/data"
 	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/export"
@@ -163,7 +163,7 @@ environment variables (POLICYGRAPH_MAX_HOPS=4).`)
 // newServer returns the API server over store with every route of serve:
 // the front door at /, the explorer, GraphiQL and the exports besides the
 // server's own.
-func newServer(cfg server.Config, store policygraph.Store, logger *slog.Logger) *server.Server {
+func newServer(cfg server.Config, store pg.Store, logger *slog.Logger) *server.Server {
 	srv := server.New(cfg, store, logger)
 	// The explorer at /explore, GraphiQL at /graphiql: static pages with
 	// no data in them, open so that a browser can load them; their calls
@@ -221,7 +221,7 @@ func logURLs(logger *slog.Logger, addr net.Addr, sections []web.Section) {
 
 // openStore opens the Neo4j store when NEO4J_URI is set, else builds the
 // in-memory store from the seed and the given files.
-func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bool) (policygraph.Store, func(), error) {
+func openStore(ctx context.Context, logger *slog.Logger, files []string, seed bool) (pg.Store, func(), error) {
 	if os.Getenv("NEO4J_URI") != "" {
 		if len(files) > 0 || !seed {
 			return nil, nil, errors.New("--data and --no-seed are for the in-memory store; write files to Neo4j with policygraph load")

@@ -1,5 +1,5 @@
 // Package graphtest runs GraphQL queries against the API over any
-// policygraph.Store and compares the responses with golden files, so that
+// pg.Store and compares the responses with golden files, so that
 // one set of analyst questions holds every store to the same answers.
 //
 // A query is a file NAME.graphql in the queries directory, with optional
@@ -24,7 +24,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph"
 )
 
@@ -38,7 +38,7 @@ type Options struct {
 
 // Run runs every query as a subtest against a fresh GraphQL handler over
 // the store that newStore returns.
-func Run(t *testing.T, opts Options, newStore func(t testing.TB) policygraph.Store) {
+func Run(t *testing.T, opts Options, newStore func(t testing.TB) pg.Store) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(opts.Queries, "*.graphql"))
 	if err != nil || len(files) == 0 {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/policygraph/policygraph"
+	pg "github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
 )
 
@@ -20,14 +20,14 @@ import (
 // are empty in the domain (an unset status or date) marshal as null.
 
 // MarshalEntityKind writes a kind as its enum value.
-func MarshalEntityKind(k policygraph.Kind) graphql.Marshaler {
+func MarshalEntityKind(k pg.Kind) graphql.Marshaler {
 	return enumValue(strings.ToUpper(string(k)))
 }
 
 // UnmarshalEntityKind reads an EntityKind value.
-func UnmarshalEntityKind(v any) (policygraph.Kind, error) {
+func UnmarshalEntityKind(v any) (pg.Kind, error) {
 	s, err := enumInput("EntityKind", v)
-	for _, k := range policygraph.Kinds {
+	for _, k := range pg.Kinds {
 		if strings.ToUpper(string(k)) == s {
 			return k, nil
 		}
@@ -37,29 +37,29 @@ func UnmarshalEntityKind(v any) (policygraph.Kind, error) {
 
 // MarshalRelationshipType writes a relationship type, spelt alike in Go and
 // GraphQL.
-func MarshalRelationshipType(t policygraph.RelType) graphql.Marshaler {
+func MarshalRelationshipType(t pg.RelType) graphql.Marshaler {
 	return enumValue(string(t))
 }
 
 // UnmarshalRelationshipType reads a RelationshipType value.
-func UnmarshalRelationshipType(v any) (policygraph.RelType, error) {
+func UnmarshalRelationshipType(v any) (pg.RelType, error) {
 	s, err := enumInput("RelationshipType", v)
-	if _, ok := policygraph.Spec(policygraph.RelType(s)); !ok || err != nil {
+	if _, ok := pg.Spec(pg.RelType(s)); !ok || err != nil {
 		return "", badEnum("RelationshipType", s, err)
 	}
-	return policygraph.RelType(s), nil
+	return pg.RelType(s), nil
 }
 
 // MarshalDirection writes a direction, spelt alike in Go and GraphQL.
-func MarshalDirection(d policygraph.Direction) graphql.Marshaler {
+func MarshalDirection(d pg.Direction) graphql.Marshaler {
 	return enumValue(string(d))
 }
 
 // UnmarshalDirection reads a Direction value.
-func UnmarshalDirection(v any) (policygraph.Direction, error) {
+func UnmarshalDirection(v any) (pg.Direction, error) {
 	s, err := enumInput("Direction", v)
-	switch d := policygraph.Direction(s); d {
-	case policygraph.Out, policygraph.In, policygraph.Both:
+	switch d := pg.Direction(s); d {
+	case pg.Out, pg.In, pg.Both:
 		return d, nil
 	}
 	return "", badEnum("Direction", s, err)
@@ -71,7 +71,7 @@ func MarshalOrganizationType(s string) graphql.Marshaler { return enumValue(stri
 // UnmarshalOrganizationType reads an OrganizationType as its vocabulary
 // value.
 func UnmarshalOrganizationType(v any) (string, error) {
-	return lowerEnum("OrganizationType", policygraph.OrganizationTypes, v)
+	return lowerEnum("OrganizationType", pg.OrganizationTypes, v)
 }
 
 // MarshalPolicyType writes a policy type in upper case.
@@ -79,7 +79,7 @@ func MarshalPolicyType(s string) graphql.Marshaler { return enumValue(strings.To
 
 // UnmarshalPolicyType reads a PolicyType as its vocabulary value.
 func UnmarshalPolicyType(v any) (string, error) {
-	return lowerEnum("PolicyType", policygraph.PolicyTypes, v)
+	return lowerEnum("PolicyType", pg.PolicyTypes, v)
 }
 
 // MarshalStatus writes a status in upper case.
@@ -87,11 +87,11 @@ func MarshalStatus(s string) graphql.Marshaler { return enumValue(strings.ToUppe
 
 // UnmarshalStatus reads a Status as its vocabulary value.
 func UnmarshalStatus(v any) (string, error) {
-	return lowerEnum("Status", policygraph.Statuses, v)
+	return lowerEnum("Status", pg.Statuses, v)
 }
 
 // MarshalDate writes a date, null when unset.
-func MarshalDate(d policygraph.Date) graphql.Marshaler {
+func MarshalDate(d pg.Date) graphql.Marshaler {
 	if d == "" {
 		return graphql.Null
 	}
@@ -100,9 +100,9 @@ func MarshalDate(d policygraph.Date) graphql.Marshaler {
 
 // UnmarshalDate reads a Date, which must be "YYYY", "YYYY-MM" or
 // "YYYY-MM-DD" and a real calendar date.
-func UnmarshalDate(v any) (policygraph.Date, error) {
+func UnmarshalDate(v any) (pg.Date, error) {
 	s, ok := v.(string)
-	if d := policygraph.Date(s); ok && d.Valid() {
+	if d := pg.Date(s); ok && d.Valid() {
 		return d, nil
 	}
 	return "", apierror.BadInput("invalid Date %s: want an ISO 8601 date YYYY, YYYY-MM or YYYY-MM-DD", quote(v))

@@ -4,43 +4,43 @@
 // gqlgen writes the rest of the package (models_gen.go).
 package model
 
-import "github.com/policygraph/policygraph"
+import pg "github.com/policygraph/policygraph"
 
 // Entity is a person, organization, country or policy: the GraphQL Entity
 // interface. Each kind has its own Go type so that gqlgen can tell the
 // concrete GraphQL type apart.
 type Entity interface {
-	Unwrap() *policygraph.Entity
+	Unwrap() *pg.Entity
 }
 
 // Person, Organization, Country and Policy wrap an entity of their kind.
 type (
-	Person       struct{ *policygraph.Entity }
-	Organization struct{ *policygraph.Entity }
-	Country      struct{ *policygraph.Entity }
-	Policy       struct{ *policygraph.Entity }
+	Person       struct{ *pg.Entity }
+	Organization struct{ *pg.Entity }
+	Country      struct{ *pg.Entity }
+	Policy       struct{ *pg.Entity }
 )
 
 // Unwrap returns the wrapped entity.
-func (e Person) Unwrap() *policygraph.Entity       { return e.Entity }
-func (e Organization) Unwrap() *policygraph.Entity { return e.Entity }
-func (e Country) Unwrap() *policygraph.Entity      { return e.Entity }
-func (e Policy) Unwrap() *policygraph.Entity       { return e.Entity }
+func (e Person) Unwrap() *pg.Entity       { return e.Entity }
+func (e Organization) Unwrap() *pg.Entity { return e.Entity }
+func (e Country) Unwrap() *pg.Entity      { return e.Entity }
+func (e Policy) Unwrap() *pg.Entity       { return e.Entity }
 
 // Wrap returns e as the GraphQL type of its kind, or nil for a nil e or an
 // unknown kind.
-func Wrap(e *policygraph.Entity) Entity {
+func Wrap(e *pg.Entity) Entity {
 	if e == nil {
 		return nil
 	}
 	switch e.Kind {
-	case policygraph.Person:
+	case pg.Person:
 		return Person{e}
-	case policygraph.Organization:
+	case pg.Organization:
 		return Organization{e}
-	case policygraph.Country:
+	case pg.Country:
 		return Country{e}
-	case policygraph.Policy:
+	case pg.Policy:
 		return Policy{e}
 	}
 	return nil
@@ -49,9 +49,9 @@ func Wrap(e *policygraph.Entity) Entity {
 // RelationshipEdge is a relationship seen from one of its endpoints.
 type RelationshipEdge struct {
 	Cursor       string
-	Relationship *policygraph.Relationship
-	Direction    policygraph.Direction // OUT when the relationship starts at the entity asked about
-	Other        string                // the ID of the other endpoint
+	Relationship *pg.Relationship
+	Direction    pg.Direction // OUT when the relationship starts at the entity asked about
+	Other        string       // the ID of the other endpoint
 }
 
 // EntityEdge is an entity of a page, loaded by ID when asked for.
