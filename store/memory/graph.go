@@ -10,11 +10,10 @@ import (
 	pg "github.com/policygraph/policygraph"
 )
 
-// walkMask is the set of types a walk may follow: the asked ones (all when
-// none are asked) that are traversable. Asking only for QUOTED_IN or
-// MENTIONS leaves nothing to follow.
+// walkMask is the set of types a walk may follow, [pg.WalkTypes]: asking
+// only for QUOTED_IN or MENTIONS leaves nothing to follow.
 func (s *Store) walkMask(types []pg.RelType) typeMask {
-	return s.mask(types, s.traversable) & s.traversable
+	return s.mask(pg.WalkTypes(types), 0)
 }
 
 // Neighborhood walks breadth first from q.Center along traversable

@@ -72,7 +72,7 @@ func (s *Store) Timeline(ctx context.Context, q pg.TimelineQuery) ([]pg.Event, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m := s.mask(q.Types, s.traversable)
+	m := s.mask(pg.TimelineTypes(q.Types), 0)
 	from, to := dayRange(q.From, q.To)
 	keep := func(e event) bool {
 		if e.day < from || e.day > to {
