@@ -84,41 +84,34 @@ func (m *memTarget) write(b pg.Batch) pg.WriteCounts {
 	defer m.mu.Unlock()
 	m.batches = append(m.batches, b)
 	var c pg.WriteCounts
-	count := func(found bool, created, updated *int) {
-		if found {
-			*updated++
-		} else {
-			*created++
-		}
-	}
-	for _, s := range b.Sources {
-		old, ok := m.sources[s.ID]
-		count(ok, &c.NodesCreated, &c.NodesUpdated)
-		if ok {
-			m.sources[s.ID] = dataset.MergeSource(old, *s)
-		} else {
-			m.sources[s.ID] = *s
-		}
+	for _, src := range b.Sources {
+		count(upsert(m.sources, src.ID, *src, dataset.MergeSource), &c.NodesCreated, &c.NodesUpdated)
 	}
 	for _, e := range b.Entities {
-		old, ok := m.entities[e.ID]
-		count(ok, &c.NodesCreated, &c.NodesUpdated)
-		if ok {
-			m.entities[e.ID] = dataset.MergeEntity(old, *e)
-		} else {
-			m.entities[e.ID] = *e
-		}
+		count(upsert(m.entities, e.ID, *e, dataset.MergeEntity), &c.NodesCreated, &c.NodesUpdated)
 	}
 	for _, r := range b.Relationships {
-		old, ok := m.rels[r.ID]
-		count(ok, &c.RelationshipsCreated, &c.RelationshipsUpdated)
-		if ok {
-			m.rels[r.ID] = dataset.MergeRelationship(old, *r)
-		} else {
-			m.rels[r.ID] = *r
-		}
+		count(upsert(m.rels, r.ID, *r, dataset.MergeRelationship), &c.RelationshipsCreated, &c.RelationshipsUpdated)
 	}
 	return c
+}
+
+// upsert stores v under id, merged into what is there; found tells which.
+func upsert[T any](m map[string]T, id string, v T, merge func(old, new T) T) (found bool) {
+	old, found := m[id]
+	if found {
+		v = merge(old, v)
+	}
+	m[id] = v
+	return found
+}
+
+func count(found bool, created, updated *int) {
+	if found {
+		*updated++
+	} else {
+		*created++
+	}
 }
 
 // TestMergeRulesWithoutNeo4j is TestSecondSourceMergesIntoExistingEntities
