@@ -52,7 +52,7 @@ generate-check-all:
 	scripts/generate-check all
 
 # golangci-lint with .golangci.yml. The first run on a fresh machine builds
-# it from the Go module proxy (about 5 minutes on 2 cores); later runs come
+# it from the Go module proxy (5-10 minutes on 2 shared cores, 1.5 CPU-minutes); later runs come
 # from the build cache.
 lint:
 	go run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
