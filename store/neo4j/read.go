@@ -676,18 +676,23 @@ func committed(x string) string { return "(" + x + ":Entity OR " + x + ":Source)
 func timelineTypes(types []pg.RelType) string { return joinTypes(pg.TimelineTypes(types)) }
 
 // Stats counts from Neo4j's count store: one lookup per label and type.
+// A staged load's relationships touch a :_Staged node until it commits, so
+// while there are staged nodes a second statement takes those out of the
+// totals (both ends staged counted once). The second statement is run only
+// then: its 72 branches take seconds to plan the first time on a loaded
+// machine, longer than a request may wait.
 func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
-	var parts []string
-	parts = append(parts, "MATCH (n:Source) RETURN 'node' AS what, 'Source' AS name, count(n) AS n")
+	parts := []string{
+		"MATCH (n:Source) RETURN 'node' AS what, 'Source' AS name, count(n) AS n",
+		"MATCH (n:_Staged) RETURN 'staged' AS what, '' AS name, count(n) AS n",
+	}
 	for _, k := range pg.Kinds {
 		parts = append(parts, fmt.Sprintf("MATCH (n:%s) RETURN 'node' AS what, '%s' AS name, count(n) AS n", k, k))
 	}
-	// A staged load's relationships touch a :_Staged node until it commits:
-	// the count store's totals less those (both ends staged counted once),
-	// which only a running load has.
+	var staged []string
 	for _, t := range pg.RelTypes() {
-		parts = append(parts,
-			fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t),
+		parts = append(parts, fmt.Sprintf("MATCH ()-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t))
+		staged = append(staged,
 			fmt.Sprintf("MATCH (:_Staged)-[r:%s]->() RETURN 'rel' AS what, '%s' AS name, -count(r) AS n", t, t),
 			fmt.Sprintf("MATCH ()-[r:%s]->(:_Staged) RETURN 'rel' AS what, '%s' AS name, -count(r) AS n", t, t),
 			fmt.Sprintf("MATCH (:_Staged)-[r:%s]->(:_Staged) RETURN 'rel' AS what, '%s' AS name, count(r) AS n", t, t))
@@ -696,12 +701,25 @@ func (s *Store) Stats(ctx context.Context) (pg.Stats, error) {
 	if err != nil {
 		return pg.Stats{}, fmt.Errorf("stats: %w", err)
 	}
+	for _, rec := range recs {
+		if what, _ := rec.Get("what"); what == "staged" {
+			if n, _ := rec.Get("n"); n != int64(0) {
+				more, err := s.read(ctx, strings.Join(staged, "\nUNION ALL\n"), nil)
+				if err != nil {
+					return pg.Stats{}, fmt.Errorf("stats: %w", err)
+				}
+				recs = append(recs, more...)
+			}
+			break
+		}
+	}
 	st := pg.NewStats()
 	var dec decoder
 	for _, rec := range recs {
 		m := rec.AsMap()
 		n := dec.int(m["n"], "n")
 		switch name := dec.str(m["name"], "name"); {
+		case m["what"] == "staged":
 		case m["what"] == "rel":
 			st.Relationships[pg.RelType(name)] += n
 		case name == pg.SourceLabel:
