@@ -94,6 +94,13 @@ bench-api:
 test-python:
 	scripts/notebook .venv/bin/python -m pytest -q tests/python
 
+# Open the whole seed graph's GEXF in the Gephi Toolkit (Maven Central),
+# check what Gephi imported, lay it out and render it to
+# docs/screenshots/gephi-graph.{png,svg}; see scripts/gephi-render.
+.PHONY: gephi-screenshot
+gephi-screenshot:
+	scripts/gephi-render
+
 # Run notebooks/policygraph.ipynb headless against a live in-memory server;
 # the executed copy and its figure go to notebooks/out/.
 notebook:
