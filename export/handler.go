@@ -238,7 +238,10 @@ const (
 // whole exports the first req.limit entities in name order and the
 // relationships among them. Each relationship is asked for from its start
 // only, so it comes once; a node with more than relPage relationships is
-// asked again for the rest, in one more batch for all such nodes.
+// asked again for the rest, in one more batch for all such nodes. Each
+// node's degree is counted as a neighbourhood counts it, in the whole
+// graph: its outgoing relationships (the totals of those pages) and its
+// incoming ones (one more batch asking for totals alone), a self-loop once.
 func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	var ents []*pg.Entity
 	total := 0
@@ -260,27 +263,30 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	in := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		in[e.ID] = true
-		g.Nodes = append(g.Nodes, pg.SubgraphNode{Entity: e})
 	}
 	types := req.types
 	if len(types) == 0 {
 		types = pg.TraversableTypes()
 	}
+	degree := make(map[string]int, len(ents))
 	qs := make([]pg.RelQuery, len(ents))
 	for i, e := range ents {
 		qs[i] = pg.RelQuery{Node: e.ID, Types: types, Direction: pg.Out, Page: pg.Page{Limit: relPage}}
 	}
 	for len(qs) > 0 {
-		pages, err := h.store.Relationships(ctx, qs)
+		pages, err := h.relationships(ctx, qs)
 		if err != nil {
-			return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
-		}
-		if len(pages) != len(qs) {
-			return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+			return nil, err
 		}
 		var more []pg.RelQuery
 		for i, p := range pages {
+			if qs[i].Page.Offset == 0 {
+				degree[qs[i].Node] += p.Total
+			}
 			for _, rel := range p.Relationships {
+				if rel.From == rel.To {
+					degree[rel.From]-- // counted again among the incoming
+				}
 				if in[rel.From] && in[rel.To] {
 					g.Edges = append(g.Edges, rel)
 				}
@@ -293,21 +299,47 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 		}
 		qs = more
 	}
+	incoming := make([]pg.RelQuery, len(ents))
+	for i, e := range ents {
+		incoming[i] = pg.RelQuery{Node: e.ID, Types: types, Direction: pg.In}
+	}
+	pages, err := h.relationships(ctx, incoming)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range pages {
+		degree[incoming[i].Node] += p.Total
+	}
+	for _, e := range ents {
+		g.Nodes = append(g.Nodes, pg.SubgraphNode{Entity: e, Degree: degree[e.ID]})
+	}
 	g.Sort()
 	return g, nil
 }
 
-// fail answers a failed export by the error's [pg.ErrorCode]: 404 for
-// an unknown centre, 400 for invalid input, 503 when the
-// store is unavailable or did not answer in time, else 500 with nothing
-// of the error but a log line.
+// relationships answers a batch of relationship queries, one page each.
+func (h *handler) relationships(ctx context.Context, qs []pg.RelQuery) ([]pg.RelPage, error) {
+	pages, err := h.store.Relationships(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+	}
+	if len(pages) != len(qs) {
+		return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+	}
+	return pages, nil
+}
+
+// fail answers a failed export by the error's [pg.ErrorCode]: 404 for an
+// unknown centre, 400 for invalid input, 503 when the store is unavailable
+// or did not answer in time, else 500 with nothing of the error but a log
+// line.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, center string, err error) {
 	if r.Context().Err() != nil {
 		// The client went away: nobody reads this, but the access log does.
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")
 		return
 	}
-	switch code := pg.ErrorCode(err); code {
+	switch pg.ErrorCode(err) {
 	case pg.ENotFound:
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no entity with ID %q", center))
 	case pg.EUnavailable:
