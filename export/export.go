@@ -42,6 +42,9 @@ type Graph struct {
 	// Types are the relationship types that were followed; empty for all
 	// entity-to-entity types.
 	Types []policygraph.RelType
+	// Picked says that the nodes (and maybe the edges) were asked for by
+	// ID, as a client's drawing, rather than cut from the graph.
+	Picked bool
 }
 
 // AliasSeparator joins an entity's aliases in GraphML and GEXF.
@@ -143,9 +146,12 @@ func graphAttrs() []attr[*Graph] {
 // Description says in a line what the graph is, for GEXF's meta.
 func (g *Graph) Description() string {
 	var b strings.Builder
-	if g.Center == "" {
+	switch {
+	case g.Picked:
+		b.WriteString("policygraph: entities and relationships picked by ID")
+	case g.Center == "":
 		b.WriteString("policygraph: the whole graph")
-	} else {
+	default:
 		b.WriteString("policygraph: the neighbourhood of " + g.Center + " within " + plural(g.Depth, "hop"))
 	}
 	if t := joinTypes(g.Types); t != "" {

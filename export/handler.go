@@ -84,16 +84,27 @@ func formats() []format {
 //	        two entities
 //	limit   the most entities to export, 1 to limits.MaxLimit (default
 //	        limits.DefaultLimit), the centre included
+//	nodes   comma-separated entity IDs (the parameter may repeat): export
+//	        exactly these entities, at most limits.MaxLimit, instead of a
+//	        neighbourhood or the whole graph; not with center
+//	edges   comma-separated relationship IDs (may repeat), with nodes only:
+//	        export exactly these relationships, each between two of the
+//	        nodes, instead of every relationship among the nodes
 //
 // The whole graph is its first limit entities in name order, and the
 // relationships among them. When entities in reach were left out, the
 // X-Policygraph-Truncated header is "true" and the file says so too.
 //
+// nodes and edges export what a client has drawn, such as the explorer's
+// view: the same entities and relationships, with every attribute the
+// store has for them.
+//
 // The response is a download (Content-Disposition: attachment) named
-// policygraph-<center as a slug, or "graph"> with the format's extension.
-// Errors are JSON, {"error": "..."}: 400 for a bad parameter, 404 for an
-// unknown centre, 503 when the store is unavailable or too slow, 500
-// otherwise; the details of a 500 are logged to logger, never returned.
+// policygraph-<center as a slug, "subgraph" for nodes, or "graph"> with the
+// format's extension. Errors are JSON, {"error": "..."}: 400 for a bad
+// parameter, 404 for an unknown centre, node or edge, 503 when the store is
+// unavailable or too slow, 500 otherwise; the details of a 500 are logged
+// to logger, never returned.
 //
 // Mount it at /export/, for example with server.Handle("GET /export/", h).
 func Handler(store policygraph.Store, limits Limits, logger *slog.Logger) http.Handler {
@@ -123,7 +134,21 @@ type request struct {
 	depth  int
 	types  []policygraph.RelType
 	limit  int
+	nodes  []string // entity IDs to export, when picked by ID
+	edges  []string // relationship IDs to export with nodes; nil: all among them
 }
+
+// maxEdgesPerNode bounds the edges a request may pick, per node it may pick.
+const maxEdgesPerNode = 10
+
+// requestError is an export that cannot be answered as asked, with the
+// status that says why.
+type requestError struct {
+	code int
+	msg  string
+}
+
+func (e *requestError) Error() string { return e.msg }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	req, err := h.parse(r)
@@ -135,9 +160,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	defer cancel()
 
 	var g *Graph
-	if req.center != "" {
+	switch {
+	case req.nodes != nil:
+		g, err = h.picked(ctx, req)
+	case req.center != "":
 		g, err = h.neighborhood(ctx, req)
-	} else {
+	default:
 		g, err = h.whole(ctx, req)
 	}
 	if err != nil {
@@ -152,7 +180,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", f.contentType)
-	hd.Set("Content-Disposition", `attachment; filename="`+fileName(req.center)+f.ext+`"`)
+	name := fileName(req.center)
+	if req.nodes != nil {
+		name = "policygraph-subgraph"
+	}
+	hd.Set("Content-Disposition", `attachment; filename="`+name+f.ext+`"`)
 	hd.Set("Content-Length", strconv.Itoa(body.Len()))
 	hd.Set(TruncatedHeader, strconv.FormatBool(g.Truncated))
 	// Browser pages on other origins may read these too (CORS is the
@@ -180,7 +212,45 @@ func (h *handler) parse(r *http.Request) (request, error) {
 	if req.types, err = parseTypes(q["types"]); err != nil {
 		return req, err
 	}
+	_, hasNodes := q["nodes"]
+	_, hasEdges := q["edges"]
+	switch {
+	case hasNodes && req.center != "":
+		return req, errors.New("give center or nodes, not both")
+	case hasEdges && !hasNodes:
+		return req, errors.New("edges needs nodes: the entities the edges join")
+	case hasNodes:
+		req.nodes = splitIDs(q["nodes"])
+		if len(req.nodes) == 0 {
+			return req, errors.New("nodes is empty: give entity IDs separated by commas")
+		}
+		if len(req.nodes) > h.limits.MaxLimit {
+			return req, fmt.Errorf("nodes may name at most %d entities, not %d", h.limits.MaxLimit, len(req.nodes))
+		}
+	}
+	if hasEdges {
+		req.edges = splitIDs(q["edges"])
+		if max := maxEdgesPerNode * h.limits.MaxLimit; len(req.edges) > max {
+			return req, fmt.Errorf("edges may name at most %d relationships, not %d", max, len(req.edges))
+		}
+	}
 	return req, nil
+}
+
+// splitIDs reads comma-separated IDs from each value, without blanks or
+// repeats, in the order given; never nil.
+func splitIDs(values []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 func intParam(name, s string, lo, hi int) (int, error) {
@@ -237,9 +307,7 @@ const (
 )
 
 // whole exports the first req.limit entities in name order and the
-// relationships among them. Each relationship is asked for from its start
-// only, so it comes once; a node with more than relPage relationships is
-// asked again for the rest, in one more batch for all such nodes.
+// relationships among them.
 func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	var ents []*policygraph.Entity
 	total := 0
@@ -258,12 +326,24 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 
 	g := &Graph{Types: req.types}
 	g.Truncated = total > len(ents)
+	if err := h.among(ctx, g, ents); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// among sets g's nodes to ents and its edges to every relationship of
+// g.Types among them, in the order of a Subgraph. Each relationship is
+// asked for from its start only, so it comes once; a node with more than
+// relPage relationships is asked again for the rest, in one more batch for
+// all such nodes.
+func (h *handler) among(ctx context.Context, g *Graph, ents []*policygraph.Entity) error {
 	in := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		in[e.ID] = true
 		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
 	}
-	types := req.types
+	types := g.Types
 	if len(types) == 0 {
 		types = policygraph.TraversableTypes()
 	}
@@ -274,10 +354,10 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	for len(qs) > 0 {
 		pages, err := h.store.Relationships(ctx, qs)
 		if err != nil {
-			return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+			return fmt.Errorf("relationships of %d entities: %w", len(qs), err)
 		}
 		if len(pages) != len(qs) {
-			return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+			return fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
 		}
 		var more []policygraph.RelQuery
 		for i, p := range pages {
@@ -294,9 +374,57 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 		}
 		qs = more
 	}
-	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
+	sortGraph(g)
+	return nil
+}
+
+// sortGraph puts g in the order of a Subgraph: nodes by depth (all 0
+// here), then ID; edges by ID.
+func sortGraph(g *Graph) {
 	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
 	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// picked exports the entities of req.nodes and either the relationships of
+// req.edges or, without edges, every relationship of req.types among them.
+func (h *handler) picked(ctx context.Context, req request) (*Graph, error) {
+	ents, err := h.store.Entities(ctx, req.nodes)
+	if err != nil {
+		return nil, fmt.Errorf("entities of nodes: %w", err)
+	}
+	for i, e := range ents {
+		if e == nil {
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no entity with ID %q in nodes", req.nodes[i])}
+		}
+	}
+	g := &Graph{Types: req.types, Picked: true}
+	if req.edges == nil {
+		if err := h.among(ctx, g, ents); err != nil {
+			return nil, err
+		}
+		return g, nil
+	}
+	in := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		in[e.ID] = true
+		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
+	}
+	rels, err := h.store.RelationshipsByID(ctx, req.edges)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of edges: %w", err)
+	}
+	for i, r := range rels {
+		switch {
+		case r == nil:
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no relationship with ID %q in edges", req.edges[i])}
+		case !in[r.From] || !in[r.To]:
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q joins an entity that is not in nodes", r.ID)}
+		case len(req.types) > 0 && !slices.Contains(req.types, r.Type):
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q is a %s, which types leaves out", r.ID, r.Type)}
+		}
+		g.Edges = append(g.Edges, *r)
+	}
+	sortGraph(g)
 	return g, nil
 }
 
@@ -304,7 +432,10 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 // store is unavailable or did not answer in time, else 500 with nothing
 // of the error but a log line.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, center string, err error) {
+	var re *requestError
 	switch {
+	case errors.As(err, &re):
+		writeError(w, re.code, re.msg)
 	case r.Context().Err() != nil:
 		// The client went away: nobody reads this, but the access log does.
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")

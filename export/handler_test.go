@@ -50,6 +50,15 @@ func cytoscape(t *testing.T, h http.Handler, query string) cyDoc {
 	return doc
 }
 
+// manyIDs returns n distinct entity IDs joined by commas.
+func manyIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("person/p%d", i)
+	}
+	return strings.Join(ids, ",")
+}
+
 func TestHandlerResponses(t *testing.T) {
 	h := export.Handler(seedStore(t), export.Limits{MaxLimit: 100}, nil)
 	cases := []struct {
@@ -88,6 +97,21 @@ func TestHandlerResponses(t *testing.T) {
 		{name: "limit 0", target: "/export/graphml?limit=0", code: 400, errContains: "limit must be a whole number from 1 to 100"},
 		{name: "limit over the max", target: "/export/graphml?limit=101", code: 400, errContains: "limit must be"},
 		{name: "no such format", target: "/export/dot", code: 404, errContains: "/export/graphml"},
+
+		{name: "nodes", target: "/export/gexf?nodes=country/mexico,person/claudia-sheinbaum", code: 200,
+			contentType: "application/gexf+xml", truncated: "false",
+			disposition: `attachment; filename="policygraph-subgraph.gexf"`},
+		{name: "nodes and edges", target: "/export/graphml?nodes=country/mexico&nodes=person/claudia-sheinbaum&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 200,
+			contentType: "application/graphml+xml", truncated: "false",
+			disposition: `attachment; filename="policygraph-subgraph.graphml"`},
+		{name: "nodes with center", target: "/export/gexf?center=country/mexico&nodes=country/mexico", code: 400, errContains: "center or nodes, not both"},
+		{name: "edges without nodes", target: "/export/gexf?edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "edges needs nodes"},
+		{name: "empty nodes", target: "/export/gexf?nodes=,", code: 400, errContains: "nodes is empty"},
+		{name: "too many nodes", target: "/export/gexf?nodes=" + manyIDs(101), code: 400, errContains: "at most 100 entities, not 101"},
+		{name: "unknown node", target: "/export/gexf?nodes=country/mexico,person/nobody", code: 404, errContains: `no entity with ID \"person/nobody\" in nodes`},
+		{name: "unknown edge", target: "/export/gexf?nodes=country/mexico&edges=country/mexico|LEADS|country/mexico", code: 404, errContains: `no relationship with ID \"country/mexico|LEADS|country/mexico\" in edges`},
+		{name: "edge off the nodes", target: "/export/gexf?nodes=country/mexico&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "joins an entity that is not in nodes"},
+		{name: "edge of another type", target: "/export/gexf?types=TARGETS&nodes=country/mexico,person/claudia-sheinbaum&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "is a LEADS, which types leaves out"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -212,6 +236,57 @@ func TestWholeGraph(t *testing.T) {
 	again := cytoscape(t, stingy, "")
 	if fmt.Sprint(again) != fmt.Sprint(all) {
 		t.Errorf("paging through relationships changed the export:\n%v\nwant\n%v", again, all)
+	}
+}
+
+// TestPicked exports entities and relationships by ID: the nodes of a
+// neighbourhood export the same elements as the neighbourhood; edges keep
+// to the relationships named; types drops the others.
+func TestPicked(t *testing.T) {
+	h := export.Handler(seedStore(t), export.Limits{}, nil)
+	ids := func(doc cyDoc) (nodes, edges []string) {
+		for _, n := range doc.Elements.Nodes {
+			nodes = append(nodes, n.Data.ID)
+		}
+		for _, e := range doc.Elements.Edges {
+			edges = append(edges, e.Data.ID)
+		}
+		return nodes, edges
+	}
+	nb := cytoscape(t, h, "center=country/mexico")
+	nbNodes, nbEdges := ids(nb)
+	if len(nbEdges) < 3 {
+		t.Fatalf("the neighbourhood of Mexico has %d edges", len(nbEdges))
+	}
+	// Given out of order and with a repeat, as a client may.
+	asked := slices.Clone(nbNodes)
+	slices.Reverse(asked)
+	asked = append(asked, asked[0])
+
+	all := cytoscape(t, h, "nodes="+strings.Join(asked, ","))
+	gotNodes, gotEdges := ids(all)
+	if !slices.Equal(gotNodes, slices.Sorted(slices.Values(nbNodes))) || !slices.Equal(gotEdges, nbEdges) {
+		t.Errorf("nodes of the neighbourhood exported\n%v\n%v\nwant\n%v\n%v", gotNodes, gotEdges, nbNodes, nbEdges)
+	}
+	if all.Data.Center != "" || all.Data.Truncated {
+		t.Errorf("picked nodes: center %q, truncated %v", all.Data.Center, all.Data.Truncated)
+	}
+
+	two := []string{nbEdges[2], nbEdges[0]}
+	some := cytoscape(t, h, "nodes="+strings.Join(nbNodes, ",")+"&edges="+two[0]+"&edges="+two[1])
+	gotNodes, gotEdges = ids(some)
+	if len(gotNodes) != len(nbNodes) || !slices.Equal(gotEdges, []string{nbEdges[0], nbEdges[2]}) {
+		t.Errorf("two edges: %d nodes, edges %v; want %d nodes, edges %v", len(gotNodes), gotEdges, len(nbNodes), two)
+	}
+
+	typed := cytoscape(t, h, "types=TARGETS&nodes="+strings.Join(nbNodes, ","))
+	for _, e := range typed.Elements.Edges {
+		if e.Data.Type != "TARGETS" {
+			t.Errorf("types=TARGETS exported %s", e.Data.ID)
+		}
+	}
+	if len(typed.Elements.Edges) == 0 {
+		t.Error("types=TARGETS exported no edge among the neighbourhood of Mexico")
 	}
 }
 
