@@ -496,6 +496,11 @@ describe('explorer views', () => {
 
   it('exports what is drawn: PNG and SVG images, GEXF, GraphML and Cytoscape JSON', async () => {
     const ids = await shownIDs(page);
+    await page.locator('#fit').click();
+    await page.locator('#export-menu summary').click();
+    await page.locator('#export-menu [data-format="png"]').waitFor();
+    await shot(page, 'n1-export-menu');
+    await page.locator('#export-menu summary').click();
     const download = async (format) => {
       await page.locator('#export-menu summary').click();
       const [dl] = await Promise.all([page.waitForEvent('download'), page.locator(`#export-menu [data-format="${format}"]`).click()]);
@@ -530,7 +535,6 @@ describe('explorer views', () => {
     }, JSON.parse(cyjs.data.toString('utf8')));
     assert.deepEqual({ nodes: loaded.nodes, edges: loaded.edges }, ids);
     assert.ok(loaded.evidence > 0, 'the export carries the quotes');
-    await shot(page, 'n1-export-menu');
   });
 
   it('has no serious or critical accessibility violations with every panel open (axe-core)', async () => {

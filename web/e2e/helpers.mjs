@@ -133,6 +133,7 @@ export async function clickElement(page, id, modifiers = []) {
   for (const m of modifiers) await page.keyboard.down(m);
   await page.mouse.click(point.x, point.y);
   for (const m of modifiers) await page.keyboard.up(m);
+  await page.mouse.move(1, 1); // off the drawing: no hover left behind
 }
 
 /** How many entities and relationships are shown (not hidden by filters or folded). */

@@ -4,6 +4,7 @@
 // Cytoscape JSON from the server's /export/ endpoints, which take the drawn
 // IDs (nodes, edges) and return them with every attribute and quote.
 
+import { wrapLabel } from './graph.js';
 import { FONT, KINDS, PATH, SELECTED, kindStyle, relStyle } from './style.js';
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -114,7 +115,7 @@ export function toSVG(cy, { title = 'policygraph' } = {}) {
     const sw = stroke === '#ffffff' ? 2 : 4;
     const op = n.hasClass('faded') ? ' opacity="0.25"' : '';
     out.push(
-      `<g class="node" data-id="${esc(n.id())}"${op}>${shape(kind, p.x, p.y, size, `fill="${kindStyle(kind).color}" stroke="${stroke}" stroke-width="${sw}"`)}${text(p.x, p.y + size / 2 + 15, n.data('display') ?? n.data('label'), { weight: n.hasClass('center') ? 'bold' : 'normal' })}</g>`,
+      `<g class="node" data-id="${esc(n.id())}"${op}>${shape(kind, p.x, p.y, size, `fill="${kindStyle(kind).color}" stroke="${stroke}" stroke-width="${sw}"`)}${text(p.x, p.y + size / 2 + 15, wrapLabel(n.data('display') ?? n.data('label'), 12, 170).join('\n'), { weight: n.hasClass('center') ? 'bold' : 'normal' })}</g>`,
     );
   }
 

@@ -17,29 +17,32 @@ import { FONT, nodeSize, stylesheet } from './style.js';
 let measurer = null;
 
 /**
- * The lines a label wraps into at width (in pixels, at this font size) and
- * the widest line's width, as Cytoscape.js wraps text: at spaces, and at
- * its "\n"s.
+ * The lines a label wraps into at width (in pixels, at this font size), as
+ * Cytoscape.js wraps text: at spaces, and at its "\n"s.
  */
-function labelBox(text, font, width) {
+export function wrapLabel(text, font, width) {
   measurer ??= document.createElement('canvas').getContext('2d');
   measurer.font = `${font}px ${FONT}`;
-  let lines = 0;
-  let widest = 0;
+  const out = [];
   for (const para of String(text).split('\n')) {
     let line = '';
     for (const word of para.split(' ')) {
       const next = line ? `${line} ${word}` : word;
       if (line && measurer.measureText(next).width > width) {
-        widest = Math.max(widest, measurer.measureText(line).width);
-        lines++;
+        out.push(line);
         line = word;
       } else line = next;
     }
-    widest = Math.max(widest, measurer.measureText(line).width);
-    lines++;
+    out.push(line);
   }
-  return { w: Math.min(widest, width), lines };
+  return out;
+}
+
+/** The wrapped label's widest line (at most width) and its line count. */
+function labelBox(text, font, width) {
+  const lines = wrapLabel(text, font, width);
+  const widest = Math.max(...lines.map((l) => measurer.measureText(l).width));
+  return { w: Math.min(widest, width), lines: lines.length };
 }
 
 export { cytoscape };
@@ -68,6 +71,7 @@ export class GraphView {
     this.on = on;
     this.k = 1; // label scale: 1/zoom when zoomed out
     this.opened = new Map(); // ID -> 'expanded' | 'collapsed'
+    this.pinned = new Set(); // IDs shown whatever the filters say (the path drawn)
     this.cy = cytoscape({
       container,
       style: stylesheet(() => this.k),
@@ -234,15 +238,15 @@ export class GraphView {
   }
 
   /**
-   * Hides what the filters leave out (an edge goes with either end), then
-   * refolds, recounts "+N more" and relabels.
+   * Hides what the filters leave out (an edge goes with either end), but
+   * not what is pinned, then refolds, recounts "+N more" and relabels.
    */
   applyFilters(filters) {
     const cy = this.cy;
     cy.batch(() => {
-      this.entities().forEach((n) => n.toggleClass('hidden', !keepsNode(n.data(), filters)));
+      this.entities().forEach((n) => n.toggleClass('hidden', !this.pinned.has(n.id()) && !keepsNode(n.data(), filters)));
       this.relationships().forEach((e) => {
-        const off = !keepsEdge(e.data(), filters) || e.source().hasClass('hidden') || e.target().hasClass('hidden');
+        const off = !this.pinned.has(e.id()) && (!keepsEdge(e.data(), filters) || e.source().hasClass('hidden') || e.target().hasClass('hidden'));
         e.toggleClass('hidden', off);
       });
       this.fold();

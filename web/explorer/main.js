@@ -213,6 +213,7 @@ async function rebuild({ fresh = true } = {}) {
     if (my !== gen) return;
 
     graph.clear();
+    graph.pinned.clear();
     names = new Map();
     pathAdded = { nodes: new Set(), edges: new Set() };
     if (centre) {
@@ -233,6 +234,11 @@ async function rebuild({ fresh = true } = {}) {
     if (view.path && list.length) {
       view.path.pick = Math.min(view.path.pick, list.length - 1);
       drawPath(list[view.path.pick]);
+      // The path form shows the ends, as if they had been picked there.
+      const ends = [list[0].nodes[0], list[0].nodes.at(-1)];
+      [pathEnds.from, pathEnds.to] = ends.map((n) => ({ id: n.id, label: n.label, kind: n.kind }));
+      fromBox.set(pathEnds.from);
+      toBox.set(pathEnds.to);
     }
     markEnds();
     graph.applyFilters(view.filters);
@@ -495,10 +501,15 @@ function undrawPath() {
   graph.clearPath();
   graph.cy.remove(graph.cy.collection([...pathAdded.edges, ...pathAdded.nodes].map((id) => graph.cy.getElementById(id))));
   pathAdded = { nodes: new Set(), edges: new Set() };
+  graph.pinned.clear();
 }
 
-/** Draws one path: adds its nodes and edges, remembering which were new. */
+/**
+ * Draws one path: adds its nodes and edges, remembering which were new,
+ * and pins them, so that the filters never break the path asked for.
+ */
 function drawPath(p) {
+  graph.pinned = new Set([...p.nodes.map((n) => n.id), ...p.edges.map((e) => e.id)]);
   for (const n of p.nodes) if (!graph.node(n.id)) pathAdded.nodes.add(n.id);
   for (const e of p.edges) if (!graph.element(e.id)) pathAdded.edges.add(e.id);
   learnNames(p.nodes);
@@ -804,7 +815,8 @@ async function exportAs(format) {
       const blob = await fetchExport(format, { nodes: nodes.map((n) => n.id()), edges: edges.map((e) => e.id()), types: view.filters.types });
       save(blob, `${base}.${FORMATS[format].ext}`);
     }
-    status(`Exported ${plural(nodes.length, 'entity', 'entities')} and ${plural(edges.length, 'relationship')} as ${format.toUpperCase()}.`);
+    const what = FORMATS[format]?.label ?? `${format.toUpperCase()} image`;
+    status(`Exported ${plural(nodes.length, 'entity', 'entities')} and ${plural(edges.length, 'relationship')} as ${what}.`);
   });
   $('#export-menu').open = false;
 }

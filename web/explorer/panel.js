@@ -120,7 +120,7 @@ export function entityView(e, actions, { opened = null, drawn = () => false, typ
   const relSection = h(
     'section',
     { class: 'rel-groups', 'aria-labelledby': 'rel-groups-title' },
-    h('h3', { id: 'rel-groups-title' }, `Relationships (${rels.totalCount})`, types.length ? h('span', { class: 'muted' }, ` of the types ${types.join(', ')}`) : ''),
+    h('h3', { id: 'rel-groups-title' }, `Relationships (${rels.totalCount})`, types.length ? h('span', { class: 'muted' }, ` of the ${types.length} types the filter keeps`) : ''),
     [...groups].map(([type, list]) =>
       h(
         'details',
