@@ -34,6 +34,10 @@ import (
 type Graph struct {
 	policygraph.Subgraph
 
+	// Picked says that the nodes and edges were asked for by ID, as a
+	// client's drawing, rather than cut from the graph.
+	Picked bool
+
 	// Center is the ID of the entity whose neighbourhood this is; empty
 	// for (a prefix of) the whole graph, whose nodes have no depth.
 	Center string
@@ -42,9 +46,6 @@ type Graph struct {
 	// Types are the relationship types that were followed; empty for all
 	// entity-to-entity types.
 	Types []policygraph.RelType
-	// Picked says that the nodes (and maybe the edges) were asked for by
-	// ID, as a client's drawing, rather than cut from the graph.
-	Picked bool
 }
 
 // AliasSeparator joins an entity's aliases in GraphML and GEXF.

@@ -87,9 +87,9 @@ func formats() []format {
 //	nodes   comma-separated entity IDs (the parameter may repeat): export
 //	        exactly these entities, at most limits.MaxLimit, instead of a
 //	        neighbourhood or the whole graph; not with center
-//	edges   comma-separated relationship IDs (may repeat), with nodes only:
-//	        export exactly these relationships, each between two of the
-//	        nodes, instead of every relationship among the nodes
+//	edges   with nodes: comma-separated relationship IDs (may repeat, may
+//	        be empty), the relationships to export, each between two of
+//	        the nodes
 //
 // The whole graph is its first limit entities in name order, and the
 // relationships among them. When entities in reach were left out, the
@@ -135,7 +135,7 @@ type request struct {
 	types  []policygraph.RelType
 	limit  int
 	nodes  []string // entity IDs to export, when picked by ID
-	edges  []string // relationship IDs to export with nodes; nil: all among them
+	edges  []string // relationship IDs to export with nodes
 }
 
 // maxEdgesPerNode bounds the edges a request may pick, per node it may pick.
@@ -217,8 +217,8 @@ func (h *handler) parse(r *http.Request) (request, error) {
 	switch {
 	case hasNodes && req.center != "":
 		return req, errors.New("give center or nodes, not both")
-	case hasEdges && !hasNodes:
-		return req, errors.New("edges needs nodes: the entities the edges join")
+	case hasEdges != hasNodes:
+		return req, errors.New("give nodes and edges together: the entities and the relationships among them to export (edges may be empty)")
 	case hasNodes:
 		req.nodes = splitIDs(q["nodes"])
 		if len(req.nodes) == 0 {
@@ -300,6 +300,62 @@ func (h *handler) neighborhood(ctx context.Context, req request) (*Graph, error)
 	return &Graph{Subgraph: sg, Center: req.center, Depth: req.depth, Types: req.types}, nil
 }
 
+// picked exports the entities of req.nodes and the relationships of
+// req.edges, each of which must join two of them and be of req.types when
+// types are given. Each node's degree is its number of relationships (of
+// req.types, else of every type that joins entities) in the whole graph.
+func (h *handler) picked(ctx context.Context, req request) (*Graph, error) {
+	ents, err := h.store.Entities(ctx, req.nodes)
+	if err != nil {
+		return nil, fmt.Errorf("entities of nodes: %w", err)
+	}
+	in := make(map[string]bool, len(ents))
+	for i, e := range ents {
+		if e == nil {
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no entity with ID %q in nodes", req.nodes[i])}
+		}
+		in[e.ID] = true
+	}
+	rels, err := h.store.RelationshipsByID(ctx, req.edges)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of edges: %w", err)
+	}
+	g := &Graph{Types: req.types, Picked: true}
+	for i, r := range rels {
+		switch {
+		case r == nil:
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no relationship with ID %q in edges", req.edges[i])}
+		case !in[r.From] || !in[r.To]:
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q joins an entity that is not in nodes", r.ID)}
+		case len(req.types) > 0 && !slices.Contains(req.types, r.Type):
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q is a %s, which types leaves out", r.ID, r.Type)}
+		}
+		g.Edges = append(g.Edges, *r)
+	}
+	types := req.types
+	if len(types) == 0 {
+		types = policygraph.TraversableTypes()
+	}
+	qs := make([]policygraph.RelQuery, len(ents))
+	for i, e := range ents {
+		qs[i] = policygraph.RelQuery{Node: e.ID, Types: types, Direction: policygraph.Both} // totals alone
+	}
+	pages, err := h.store.Relationships(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+	}
+	if len(pages) != len(qs) {
+		return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+	}
+	for i, e := range ents {
+		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e, Degree: pages[i].Total})
+	}
+	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
+	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
+	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return g, nil
+}
+
 // Page sizes of the whole-graph export's store calls.
 const (
 	entityPage = 1000 // entities per ListEntities call
@@ -307,7 +363,9 @@ const (
 )
 
 // whole exports the first req.limit entities in name order and the
-// relationships among them.
+// relationships among them. Each relationship is asked for from its start
+// only, so it comes once; a node with more than relPage relationships is
+// asked again for the rest, in one more batch for all such nodes.
 func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	var ents []*policygraph.Entity
 	total := 0
@@ -326,24 +384,12 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 
 	g := &Graph{Types: req.types}
 	g.Truncated = total > len(ents)
-	if err := h.among(ctx, g, ents); err != nil {
-		return nil, err
-	}
-	return g, nil
-}
-
-// among sets g's nodes to ents and its edges to every relationship of
-// g.Types among them, in the order of a Subgraph. Each relationship is
-// asked for from its start only, so it comes once; a node with more than
-// relPage relationships is asked again for the rest, in one more batch for
-// all such nodes.
-func (h *handler) among(ctx context.Context, g *Graph, ents []*policygraph.Entity) error {
 	in := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		in[e.ID] = true
 		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
 	}
-	types := g.Types
+	types := req.types
 	if len(types) == 0 {
 		types = policygraph.TraversableTypes()
 	}
@@ -354,10 +400,10 @@ func (h *handler) among(ctx context.Context, g *Graph, ents []*policygraph.Entit
 	for len(qs) > 0 {
 		pages, err := h.store.Relationships(ctx, qs)
 		if err != nil {
-			return fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+			return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
 		}
 		if len(pages) != len(qs) {
-			return fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+			return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
 		}
 		var more []policygraph.RelQuery
 		for i, p := range pages {
@@ -374,57 +420,9 @@ func (h *handler) among(ctx context.Context, g *Graph, ents []*policygraph.Entit
 		}
 		qs = more
 	}
-	sortGraph(g)
-	return nil
-}
-
-// sortGraph puts g in the order of a Subgraph: nodes by depth (all 0
-// here), then ID; edges by ID.
-func sortGraph(g *Graph) {
+	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
 	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
 	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
-}
-
-// picked exports the entities of req.nodes and either the relationships of
-// req.edges or, without edges, every relationship of req.types among them.
-func (h *handler) picked(ctx context.Context, req request) (*Graph, error) {
-	ents, err := h.store.Entities(ctx, req.nodes)
-	if err != nil {
-		return nil, fmt.Errorf("entities of nodes: %w", err)
-	}
-	for i, e := range ents {
-		if e == nil {
-			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no entity with ID %q in nodes", req.nodes[i])}
-		}
-	}
-	g := &Graph{Types: req.types, Picked: true}
-	if req.edges == nil {
-		if err := h.among(ctx, g, ents); err != nil {
-			return nil, err
-		}
-		return g, nil
-	}
-	in := make(map[string]bool, len(ents))
-	for _, e := range ents {
-		in[e.ID] = true
-		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
-	}
-	rels, err := h.store.RelationshipsByID(ctx, req.edges)
-	if err != nil {
-		return nil, fmt.Errorf("relationships of edges: %w", err)
-	}
-	for i, r := range rels {
-		switch {
-		case r == nil:
-			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no relationship with ID %q in edges", req.edges[i])}
-		case !in[r.From] || !in[r.To]:
-			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q joins an entity that is not in nodes", r.ID)}
-		case len(req.types) > 0 && !slices.Contains(req.types, r.Type):
-			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q is a %s, which types leaves out", r.ID, r.Type)}
-		}
-		g.Edges = append(g.Edges, *r)
-	}
-	sortGraph(g)
 	return g, nil
 }
 
