@@ -161,6 +161,52 @@ func TestHandlerResponses(t *testing.T) {
 	})
 }
 
+// TestPicked exports entities and relationships by ID: the nodes and
+// edges of a neighbourhood export the same elements as the neighbourhood,
+// given in any order and with repeats; fewer edges export fewer.
+func TestPicked(t *testing.T) {
+	h := export.Handler(seedStore(t), export.Limits{}, nil)
+	ids := func(doc cyDoc) (nodes, edges []string) {
+		for _, n := range doc.Elements.Nodes {
+			nodes = append(nodes, n.Data.ID)
+		}
+		for _, e := range doc.Elements.Edges {
+			edges = append(edges, e.Data.ID)
+		}
+		return nodes, edges
+	}
+	nb := cytoscape(t, h, "center=country/mexico")
+	nbNodes, nbEdges := ids(nb)
+	if len(nbEdges) < 3 {
+		t.Fatalf("the neighbourhood of Mexico has %d edges", len(nbEdges))
+	}
+	backwards := func(xs []string) string {
+		ys := slices.Clone(xs)
+		slices.Reverse(ys)
+		return strings.Join(append(ys, ys[0]), ",")
+	}
+
+	all := cytoscape(t, h, "nodes="+backwards(nbNodes)+"&edges="+backwards(nbEdges))
+	gotNodes, gotEdges := ids(all)
+	if !slices.Equal(gotNodes, slices.Sorted(slices.Values(nbNodes))) || !slices.Equal(gotEdges, nbEdges) {
+		t.Errorf("the neighbourhood picked by ID exported\n%v\n%v\nwant\n%v\n%v", gotNodes, gotEdges, nbNodes, nbEdges)
+	}
+	if all.Data.Center != "" || all.Data.Truncated {
+		t.Errorf("picked: center %q, truncated %v", all.Data.Center, all.Data.Truncated)
+	}
+
+	some := cytoscape(t, h, "nodes="+strings.Join(nbNodes, ",")+"&edges="+nbEdges[2]+"&edges="+nbEdges[0])
+	gotNodes, gotEdges = ids(some)
+	if len(gotNodes) != len(nbNodes) || !slices.Equal(gotEdges, []string{nbEdges[0], nbEdges[2]}) {
+		t.Errorf("two edges: %d nodes, edges %v; want %d nodes, edges %v", len(gotNodes), gotEdges, len(nbNodes), []string{nbEdges[0], nbEdges[2]})
+	}
+
+	rec := get(t, h, "/export/gexf?nodes=country/mexico&edges=")
+	if !strings.Contains(rec.Body.String(), "picked by ID") {
+		t.Errorf("the GEXF does not say its elements were picked by ID:\n%s", rec.Body)
+	}
+}
+
 // TestWholeGraph checks the whole-graph export against the store: every
 // entity-to-entity relationship once, none to a source; with a limit, the
 // first entities by name and only the relationships among them.
@@ -237,52 +283,6 @@ func TestWholeGraph(t *testing.T) {
 	again := cytoscape(t, stingy, "")
 	if fmt.Sprint(again) != fmt.Sprint(all) {
 		t.Errorf("paging through relationships changed the export:\n%v\nwant\n%v", again, all)
-	}
-}
-
-// TestPicked exports entities and relationships by ID: the nodes and
-// edges of a neighbourhood export the same elements as the neighbourhood,
-// given in any order and with repeats; fewer edges export fewer.
-func TestPicked(t *testing.T) {
-	h := export.Handler(seedStore(t), export.Limits{}, nil)
-	ids := func(doc cyDoc) (nodes, edges []string) {
-		for _, n := range doc.Elements.Nodes {
-			nodes = append(nodes, n.Data.ID)
-		}
-		for _, e := range doc.Elements.Edges {
-			edges = append(edges, e.Data.ID)
-		}
-		return nodes, edges
-	}
-	nb := cytoscape(t, h, "center=country/mexico")
-	nbNodes, nbEdges := ids(nb)
-	if len(nbEdges) < 3 {
-		t.Fatalf("the neighbourhood of Mexico has %d edges", len(nbEdges))
-	}
-	backwards := func(xs []string) string {
-		ys := slices.Clone(xs)
-		slices.Reverse(ys)
-		return strings.Join(append(ys, ys[0]), ",")
-	}
-
-	all := cytoscape(t, h, "nodes="+backwards(nbNodes)+"&edges="+backwards(nbEdges))
-	gotNodes, gotEdges := ids(all)
-	if !slices.Equal(gotNodes, slices.Sorted(slices.Values(nbNodes))) || !slices.Equal(gotEdges, nbEdges) {
-		t.Errorf("the neighbourhood picked by ID exported\n%v\n%v\nwant\n%v\n%v", gotNodes, gotEdges, nbNodes, nbEdges)
-	}
-	if all.Data.Center != "" || all.Data.Truncated {
-		t.Errorf("picked: center %q, truncated %v", all.Data.Center, all.Data.Truncated)
-	}
-
-	some := cytoscape(t, h, "nodes="+strings.Join(nbNodes, ",")+"&edges="+nbEdges[2]+"&edges="+nbEdges[0])
-	gotNodes, gotEdges = ids(some)
-	if len(gotNodes) != len(nbNodes) || !slices.Equal(gotEdges, []string{nbEdges[0], nbEdges[2]}) {
-		t.Errorf("two edges: %d nodes, edges %v; want %d nodes, edges %v", len(gotNodes), gotEdges, len(nbNodes), []string{nbEdges[0], nbEdges[2]})
-	}
-
-	rec := get(t, h, "/export/gexf?nodes=country/mexico&edges=")
-	if !strings.Contains(rec.Body.String(), "picked by ID") {
-		t.Errorf("the GEXF does not say its elements were picked by ID:\n%s", rec.Body)
 	}
 }
 
