@@ -161,7 +161,10 @@ describe('explorer views', () => {
     await at(0.35);
     const target = await page.evaluate(() => {
       const cy = window.__cy;
-      const n = cy.nodes().not('.more, .label, .hidden')[0];
+      // The unnamed node farthest from any other, so that the pointer is on it alone.
+      const all = cy.nodes().not('.hidden, .folded');
+      const gap = (n) => Math.min(...all.not(n).map((o) => Math.hypot(o.position().x - n.position().x, o.position().y - n.position().y)));
+      const n = cy.nodes().not('.more, .label, .hidden').sort((a, b) => gap(b) - gap(a))[0];
       const box = cy.container().getBoundingClientRect();
       cy.center(n);
       const p = n.renderedPosition();
@@ -331,8 +334,10 @@ describe('explorer views', () => {
   });
 
   it('keeps working when the timeline gives several events per policy (a status history)', async () => {
-    // Stands in for a server whose TimelineEvent has a status: the schema
-    // says so, and the tariffs on Mexico get a dated story.
+    // Stands in for a server whose TimelineEvent carries a status change
+    // (change: StatusChange {date, status, note}) where this one has none,
+    // and gives the tariffs on Mexico a dated story. Against a server that
+    // has the field, its own changes come through as well.
     const story = [
       ['2025-01-20', 'THREATENED'],
       ['2025-02-01', 'ANNOUNCED'],
@@ -340,24 +345,37 @@ describe('explorer views', () => {
       ['2025-03-06', 'POSTPONED'],
       ['2025-03-04', 'IN_FORCE'],
     ];
+    const policy = { id: TARIFFS, name: 'US 25% tariffs on Mexican imports', kind: 'POLICY', type: 'TARIFF', status: 'POSTPONED', date: '2025-02', start: null, end: null };
+    let native = null; // whether the server's TimelineEvent has change
     const { page: p2, problems: pr2 } = await openPage(context, '/explore');
     await p2.route('**/graphql', async (route) => {
       const body = JSON.parse(route.request().postData());
-      if (body.query.includes('__type(name: "TimelineEvent")')) {
+      const type = /__type\(name: "(\w+)"\)/.exec(body.query)?.[1];
+      if (type === 'TimelineEvent') {
         const res = await route.fetch();
         const json = await res.json();
-        json.data.__type.fields.push({ name: 'status', type: { kind: 'ENUM', ofType: null } }, { name: 'note', type: { kind: 'SCALAR', ofType: null } });
+        native = json.data.__type.fields.some((f) => f.name === 'change');
+        if (!native) json.data.__type.fields.push({ name: 'change', type: { kind: 'OBJECT', name: 'StatusChange', ofType: null } });
         return route.fulfill({ response: res, json });
       }
-      if (body.query.includes('query Timelines')) {
-        body.query = body.query.replaceAll('date status note', 'date');
+      if (type === 'StatusChange' && !native) {
+        const scalar = (kind, name) => ({ kind, name, ofType: null });
+        const fields = [
+          { name: 'date', type: scalar('SCALAR', 'Date') },
+          { name: 'status', type: { kind: 'NON_NULL', name: null, ofType: scalar('ENUM', 'Status') } },
+          { name: 'note', type: scalar('SCALAR', 'String') },
+          { name: 'evidence', type: { kind: 'NON_NULL', name: null, ofType: scalar('OBJECT', 'Evidence') } },
+        ];
+        return route.fulfill({ json: { data: { __type: { fields } } } });
+      }
+      if (/query Timelines/.test(body.query)) {
+        assert.match(body.query, /change \{ date status note \}/, 'the timeline asks for the change the schema declares');
+        if (!native) body.query = body.query.replaceAll(/change \{[^}]*\}/g, '');
         const res = await route.fetch({ postData: JSON.stringify(body) });
         const json = await res.json();
-        // The seed leaves the tariffs undated: the story is all there is of them.
-        const policy = { id: TARIFFS, name: 'US 25% tariffs on Mexican imports', kind: 'POLICY', type: 'TARIFF', status: 'POSTPONED', date: null, start: null, end: null };
         for (const list of Object.values(json.data)) {
-          for (const ev of list) Object.assign(ev, { status: null, note: null });
-          list.push(...story.map(([date, status]) => ({ date, status, note: `status ${status.toLowerCase()}`, policy, relationship: null })));
+          if (!native) for (const ev of list) ev.change = null;
+          list.push(...story.map(([date, status]) => ({ date, policy, relationship: null, change: { date, status, note: `told by the test: ${status.toLowerCase()}` } })));
         }
         return route.fulfill({ response: res, json });
       }
@@ -367,17 +385,18 @@ describe('explorer views', () => {
     await p2.reload();
     await idle(p2, () => document.querySelectorAll('#timeline .tl-lane').length > 0);
     const lane = p2.locator(`#timeline .tl-lane[data-id="${TARIFFS}"]`);
-    const marks = await lane.locator('.tl-event').evaluateAll((els) => els.map((e) => [e.dataset.date, e.dataset.status ?? '', e.getAttribute('aria-label')]));
-    // One lane, every event in date order (the policy's own date, 2025-02,
-    // among them), each with its own status.
+    assert.equal(await lane.count(), 1, 'one lane for the policy');
+    const marks = await lane.locator('.tl-event').evaluateAll((els) => els.map((e) => [e.dataset.date, e.dataset.status ?? '', e.getAttribute('aria-label'), e.classList.contains('tl-step')]));
+    // Every event in date order (the policy's own date among them), each
+    // step with its own status and note.
     const floor = (d) => Date.UTC(Number(d.slice(0, 4)), d.length > 4 ? Number(d.slice(5, 7)) - 1 : 0, d.length > 7 ? Number(d.slice(8)) : 1);
     const dates = marks.map((m) => m[0]);
     assert.deepEqual(dates.map(floor), [...dates.map(floor)].sort((a, b) => a - b));
-    const told = marks.filter((m) => story.some(([d]) => d === m[0]));
+    const told = marks.filter((m) => m[2].includes('told by the test'));
     assert.deepEqual(told.map((m) => m[0]), ['2025-01-20', '2025-02-01', '2025-02-03', '2025-03-04', '2025-03-06']);
     assert.deepEqual(told.map((m) => m[1]), ['THREATENED', 'ANNOUNCED', 'POSTPONED', 'IN_FORCE', 'POSTPONED']);
-    assert.match(told.at(-1)[2], /2025-03-06: US 25% tariffs on Mexican imports, postponed \(note: status postponed\)/);
-    assert.equal(await p2.locator(`#timeline .tl-lane[data-id="${TARIFFS}"]`).count(), 1);
+    assert.ok(told.every((m) => m[3]), 'the steps are drawn as steps');
+    assert.match(told.at(-1)[2], /^2025-03-06: US 25% tariffs on Mexican imports, postponed \(note: told by the test: postponed\)$/);
     assert.ok((await lane.locator('.tl-status').count()) >= 2, 'statuses are written on the lane where they fit');
     await lane.locator('.tl-event').last().click();
     await idle(p2, (id) => window.__cy.$(':selected').id() === id, TARIFFS);

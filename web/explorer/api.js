@@ -239,21 +239,42 @@ export async function relationshipsWithEnds(ids, { types = [] } = {}) {
 
 let extraEventFields = null;
 
+const TYPE_REF = 'kind name ofType { kind name ofType { kind name } }';
+
+/** A field's type without its list and non-null wrappers. */
+function namedType(t) {
+  while (t && (t.kind === 'NON_NULL' || t.kind === 'LIST')) t = t.ofType;
+  return t;
+}
+
+/** The fields of an object type, from the schema. */
+async function typeFields(name) {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) return [];
+  const data = await gql(`{ __type(name: "${name}") { fields { name type { ${TYPE_REF} } } } }`);
+  return data.__type?.fields ?? [];
+}
+
 /**
- * The scalar fields of TimelineEvent besides date, policy and relationship,
- * read from the schema once: a server whose events say more (such as the
- * status a policy changed to) has them asked for and shown, with no change
- * here.
+ * What TimelineEvent holds besides date, policy and relationship, read
+ * from the schema once, as a selection: its scalar fields (a status, a
+ * note) and the scalar fields of its other objects (a status change's
+ * date, status and note). A server whose events say more has it asked for
+ * and shown, with no change here.
  */
 async function eventFields() {
-  if (extraEventFields) return extraEventFields;
-  const data = await gql(`{ __type(name: "TimelineEvent") { fields { name type { kind ofType { kind ofType { kind } } } } } }`);
-  const leaf = (t) => {
-    while (t && (t.kind === 'NON_NULL' || t.kind === 'LIST')) t = t.ofType;
-    return t && (t.kind === 'SCALAR' || t.kind === 'ENUM');
-  };
-  extraEventFields = (data.__type?.fields ?? []).filter((f) => !['date', 'policy', 'relationship'].includes(f.name) && leaf(f.type)).map((f) => f.name);
-  return extraEventFields;
+  if (extraEventFields != null) return extraEventFields;
+  const leaf = (f) => ['SCALAR', 'ENUM'].includes(namedType(f.type)?.kind);
+  const parts = [];
+  for (const f of await typeFields('TimelineEvent')) {
+    if (['date', 'policy', 'relationship'].includes(f.name)) continue;
+    if (leaf(f)) parts.push(f.name);
+    else if (namedType(f.type)?.kind === 'OBJECT') {
+      const inner = (await typeFields(namedType(f.type).name)).filter(leaf).map((g) => g.name);
+      if (inner.length) parts.push(`${f.name} { ${inner.join(' ')} }`);
+    }
+  }
+  extraEventFields = parts;
+  return parts;
 }
 
 /** How many entities one timeline request asks about (GraphQL aliases). */
@@ -261,9 +282,10 @@ const TIMELINE_BATCH = 10;
 
 /**
  * The dated events of each entity of ids (the API's timeline with entity),
- * within [from, to] and of types, merged without repeats in date order.
- * Each event is {date, policy, relationship, ...extra fields}; policy is
- * node data, relationship is edge data with the names of its ends.
+ * within [from, to] and of types, merged without repeats. Each event is
+ * {date, policy, relationship, ...what else the schema's TimelineEvent
+ * has}; policy is node data, relationship is edge data with the names of
+ * its ends.
  */
 export async function timelines(ids, { from = '', to = '', types = [], first = 100 } = {}) {
   const extra = await eventFields();

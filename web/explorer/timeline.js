@@ -20,7 +20,8 @@ const words = (s) => (s ? s.toLowerCase().replaceAll('_', ' ') : '');
  * Groups events (as api.timelines returns them) into lanes, one per policy
  * or relationship, ordered by their first event and then by label; events
  * within a lane by date. An event's status is its own when the API gives
- * one (a status history), else its element's.
+ * one, directly or in an object it carries (a step of a status history),
+ * else its element's; such an event is a step.
  */
 export function buildLanes(events) {
   const byID = new Map();
@@ -36,11 +37,19 @@ export function buildLanes(events) {
         : { id, kind: 'relationship', label: `${r.fromName} ${r.type} ${r.toName}`, ends: `${r.fromName} → ${r.toName}`, type: r.type, nodes: [r.source, r.target], events: [] };
       byID.set(id, lane);
     }
-    const extra = {};
+    // What else the event says, flat: its own fields, and those of an
+    // object it carries (a status change's status and note).
+    const said = {};
+    let step = false;
     for (const [k, v] of Object.entries(ev)) {
-      if (!['date', 'policy', 'relationship', 'status'].includes(k) && v != null && typeof v !== 'object') extra[k] = v;
+      if (['date', 'policy', 'relationship'].includes(k) || v == null) continue;
+      if (typeof v === 'object') {
+        step = true;
+        for (const [k2, v2] of Object.entries(v)) if (k2 !== 'date' && v2 != null && typeof v2 !== 'object') said[k2] ??= v2;
+      } else said[k] = v;
     }
-    lane.events.push({ date: ev.date, status: ev.status ?? (p ? p.status : r.status) ?? null, extra });
+    const { status = null, ...extra } = said;
+    lane.events.push({ date: ev.date, status: status ?? (p ? p.status : r.status) ?? null, extra, step });
   }
   const lanes = [...byID.values()];
   for (const l of lanes) {
@@ -239,7 +248,7 @@ export class Timeline {
         const a = x(floor(ev.date));
         const b = x(ceil(ev.date));
         const prec = precision(ev.date);
-        const mark = el('button', `tl-event tl-${prec}`);
+        const mark = el('button', `tl-event tl-${prec}${ev.step ? ' tl-step' : ''}`);
         mark.type = 'button';
         mark.style.left = `${a}%`;
         if (prec !== 'day') mark.style.width = `${Math.max(b - a, 0.6)}%`;

@@ -146,8 +146,24 @@ describe('timeline', () => {
       ],
     );
     assert.deepEqual(lanes[1].events[0].extra, { note: 'first threat' });
+    assert.equal(lanes[1].events[0].step, false);
     assert.deepEqual(lanes[0].nodes, ['a', 'b']);
     assert.deepEqual(extent(lanes), [Date.UTC(2024, 0, 1), Date.UTC(2025, 2, 5)]);
+  });
+
+  it('reads a status change the event carries as an object', () => {
+    const lanes = buildLanes([
+      { date: '2025-02-03', policy, relationship: null, change: { status: 'POSTPONED', note: 'for a month' } },
+      { date: '2025-03-04', policy, relationship: null, change: null },
+    ]);
+    assert.equal(lanes.length, 1);
+    assert.deepEqual(
+      lanes[0].events.map((e) => [e.date, e.status, e.extra, e.step]),
+      [
+        ['2025-02-03', 'POSTPONED', { note: 'for a month' }, true],
+        ['2025-03-04', 'POSTPONED', {}, false],
+      ],
+    );
   });
 
   it('ticks by year, month or day as the span asks', () => {
