@@ -173,7 +173,8 @@ func TestHandlerResponses(t *testing.T) {
 // edges of a neighbourhood export the same elements as the neighbourhood,
 // given in any order and with repeats; fewer edges export fewer.
 func TestPicked(t *testing.T) {
-	h := export.Handler(seedStore(t), export.Limits{}, nil)
+	store := seedStore(t)
+	h := export.Handler(store, export.Limits{}, nil)
 	ids := func(doc cyDoc) (nodes, edges []string) {
 		for _, n := range doc.Elements.Nodes {
 			nodes = append(nodes, n.Data.ID)
@@ -202,6 +203,7 @@ func TestPicked(t *testing.T) {
 	if all.Data.Center != "" || all.Data.Truncated {
 		t.Errorf("picked: center %q, truncated %v", all.Data.Center, all.Data.Truncated)
 	}
+	checkDegrees(t, store, all, nil)
 
 	some := cytoscape(t, h, "nodes="+strings.Join(nbNodes, ",")+"&edges="+nbEdges[2]+"&edges="+nbEdges[0])
 	gotNodes, gotEdges = ids(some)
@@ -338,22 +340,25 @@ relationships:
 	}
 	store := memory.New(ds)
 	h := export.Handler(store, export.Limits{}, nil)
-	for _, query := range []string{"", "limit=2", "types=ALLIED_WITH"} {
+	picked := "nodes=person/a,person/b,country/c&edges="
+	for _, query := range []string{"", "limit=2", "types=ALLIED_WITH", picked, picked + "&types=ALLIED_WITH"} {
 		doc := cytoscape(t, h, query)
 		got := map[string]int{}
 		for _, n := range doc.Elements.Nodes {
 			got[n.Data.ID] = n.Data.Degree
 		}
 		want := map[string]map[string]int{
-			"":                  {"person/a": 3, "person/b": 1, "country/c": 1},
-			"limit=2":           {"person/a": 3, "person/b": 1}, // C is left out, A's LEADS still counts
-			"types=ALLIED_WITH": {"person/a": 2, "person/b": 1, "country/c": 0},
+			"":                            {"person/a": 3, "person/b": 1, "country/c": 1},
+			"limit=2":                     {"person/a": 3, "person/b": 1}, // C is left out, A's LEADS still counts
+			"types=ALLIED_WITH":           {"person/a": 2, "person/b": 1, "country/c": 0},
+			picked:                        {"person/a": 3, "person/b": 1, "country/c": 1},
+			picked + "&types=ALLIED_WITH": {"person/a": 2, "person/b": 1, "country/c": 0},
 		}[query]
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%q: degrees %v, want %v", query, got, want)
 		}
 		var types []policygraph.RelType
-		if query == "types=ALLIED_WITH" {
+		if strings.Contains(query, "types=ALLIED_WITH") {
 			types = []policygraph.RelType{policygraph.AlliedWith}
 		}
 		checkDegrees(t, store, doc, types)
