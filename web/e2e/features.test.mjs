@@ -334,6 +334,14 @@ describe('explorer views', () => {
     assert.deepEqual(linked, his);
     assert.ok((await page.locator('#timeline .tl-lane.dim').count()) > 0);
     await shot(page, 'k2-graph-to-timeline');
+
+    // "Only the selection" keeps his lanes alone.
+    await page.locator('#tl-only').check();
+    await idle(page, (n) => document.querySelectorAll('#timeline .tl-lane').length === n, his.length);
+    assert.deepEqual((await page.locator('#timeline .tl-lane').evaluateAll((ls) => ls.map((l) => l.dataset.id))).sort(), his);
+    assert.match(await page.locator('#timeline-summary').textContent(), /of the selection/);
+    await page.locator('#tl-only').uncheck();
+    await idle(page, (n) => document.querySelectorAll('#timeline .tl-lane').length === n, lanes.length);
   });
 
   it('keeps working when the timeline gives several events per policy (a status history)', async () => {

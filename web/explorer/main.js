@@ -149,6 +149,7 @@ const graph = new GraphView($('#graph'), {
     graph.cy.elements().unselect();
     graph.focus([]);
     timeline.highlight([]);
+    if ($('#tl-only').checked) refreshTimeline();
     if (view.path && pathList.length) showPaths();
     writeHash();
   },
@@ -396,7 +397,7 @@ async function toggleOpen(id) {
   afterChange();
   const folded = graph.cy.nodes('.folded').length;
   status(how === 'expanded' ? `Collapsed ${names.get(id) ?? id}: its leaves are folded into “+N more” (${folded} folded in all).` : `Expanded ${names.get(id) ?? id} again; ${countText()}.`);
-  if (view.sel === id) await showEntity(id);
+  if ($('#details .entity')?.dataset.id === id) await showEntity(id, { force: true });
 }
 
 /** Selects a drawn node or relationship and shows it in the panel. */
@@ -408,15 +409,20 @@ async function select(id) {
   el.select();
   timeline.highlight([id]);
   writeHash();
+  if ($('#tl-only').checked) refreshTimeline();
   if (el.isNode()) await showEntity(id);
   else await showRelationship(id);
 }
 
-async function showEntity(id) {
+/**
+ * Shows an entity in the panel, unless the selection moved on while it was
+ * fetched (force: show it anyway).
+ */
+async function showEntity(id, { force = false } = {}) {
   await run(async () => {
     const detail = await entity(id, { types: view.filters.types });
     names.set(id, detail.name);
-    if (view.sel !== id && !(view.sel == null && id === view.center)) return;
+    if (!force && view.sel !== id && !(view.sel == null && id === view.center)) return;
     showPanel(
       entityView(detail, actions, {
         opened: graph.opened.get(id) ?? null,
