@@ -16,7 +16,9 @@ build:
 
 # Every test: the analyst notebook and the networkx checks of the exports
 # (Python), the browser test of /, /explore and /graphiql (Chromium), then
-# go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set).
+# go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set),
+# then on Neo4j servers of their own: neo4j+s:// (TLS), read routing to
+# distinct servers (two servers and a router) and import against load.
 # Each step installs what it lacks.
 test: fmt-check vet generate-check
 	scripts/notebook
@@ -24,6 +26,7 @@ test: fmt-check vet generate-check
 	scripts/e2e
 	scripts/test
 	scripts/test-tls
+	scripts/test-routing
 	scripts/test-import
 
 fmt-check:
