@@ -452,6 +452,9 @@ func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx cont
 		if err != nil {
 			return total, err
 		}
+		l.mu.Lock()
+		l.finishing = true
+		l.mu.Unlock()
 		if err := held(ctx, tx, l, "done"); err != nil {
 			return total, err
 		}
