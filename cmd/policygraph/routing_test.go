@@ -235,7 +235,10 @@ func startServed(t *testing.T, ctx context.Context) *served {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &served{cancel: cancel, done: make(chan int, 1), log: &syncBuffer{}}
 	go func() {
-		s.done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-format", "json"}, io.Discard, s.log)
+		s.done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-format", "json",
+			// Generous: a cold JVM on a busy machine is slow, and this
+			// test is about where queries go, not how fast.
+			"--timeout", "60s", "--write-timeout", "90s"}, io.Discard, s.log)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
