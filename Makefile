@@ -14,15 +14,15 @@ run:
 build:
 	go build -o bin/policygraph ./cmd/policygraph
 
-# Every test: the analyst notebook and the networkx checks of the exports
-# (Python), the browser test of /, /explore and /graphiql (Chromium), then
-# go test -race -v ./... against a throw-away Neo4j (or NEO4J_URI if set),
-# then on Neo4j servers of their own: neo4j+s:// (TLS), read routing to
-# distinct servers (two servers and a router) and import against load.
-# Each step installs what it lacks.
-test: fmt-check vet generate-check
+# Every test: the analyst notebook, the networkx checks of the exports and
+# the Python client's tests (Python, against a live in-memory server) and
+# mypy --strict on the client, the browser test of /, /explore and
+# /graphiql (Chromium), then go test -race -v ./... against a throw-away
+# Neo4j (or NEO4J_URI if set), then on Neo4j servers of their own:
+# neo4j+s:// (TLS), read routing to distinct servers (two servers and a
+# router) and import against load. Each step installs what it lacks.
+test: fmt-check vet generate-check test-python
 	scripts/notebook
-	scripts/notebook .venv/bin/python -m pytest -q tests/python
 	scripts/e2e
 	scripts/test
 	scripts/test-tls
@@ -91,11 +91,22 @@ test-e2e:
 bench-api:
 	scripts/bench-api
 
-# Python checks of the exports: networkx reads the GraphML and GEXF that a
-# live in-memory server writes; .venv comes from scripts/pyenv.
+# Python checks of the exports (networkx reads the GraphML and GEXF that a
+# live in-memory server writes) and of the Python client (clients/python,
+# installed into .venv by scripts/pyenv as pip install ./clients/python
+# installs it), then mypy --strict on the client's sources.
 .PHONY: test-python notebook
 test-python:
 	scripts/notebook .venv/bin/python -m pytest -q tests/python
+	scripts/notebook .venv/bin/python -m pytest -q clients/python/tests
+	cd clients/python && ../../.venv/bin/python -m mypy
+
+# Open the whole seed graph's GEXF in the Gephi Toolkit (Maven Central),
+# check what Gephi imported, lay it out and render it to
+# docs/screenshots/gephi-graph.{png,svg}; see scripts/gephi-render.
+.PHONY: gephi-screenshot
+gephi-screenshot:
+	scripts/gephi-render
 
 # Run notebooks/policygraph.ipynb headless against a live in-memory server;
 # the executed copy and its figure go to notebooks/out/.

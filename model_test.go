@@ -117,3 +117,47 @@ func TestVocabularyIsConsistent(t *testing.T) {
 		t.Error("MENTIONS and QUOTED_IN must not be traversable")
 	}
 }
+
+func TestAPIName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{string(pg.Person), "PERSON"},
+		{string(pg.Organization), "ORGANIZATION"},
+		{"cartel", "CARTEL"},
+		{"think_tank", "THINK_TANK"},
+		{"in_force", "IN_FORCE"},
+		{"postponed", "POSTPONED"},
+		{string(pg.HoldsOffice), "HOLDS_OFFICE"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := pg.APIName(tt.in); got != tt.want {
+			t.Errorf("APIName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+
+	// Within each list the API names stay apart and are GraphQL enum
+	// names, so the spelling can be read back to the vocabulary value.
+	lists := map[string][]string{"statuses": pg.Statuses, "organization types": pg.OrganizationTypes, "policy types": pg.PolicyTypes}
+	for _, k := range pg.Kinds {
+		lists["kinds"] = append(lists["kinds"], string(k))
+	}
+	for _, rt := range pg.RelTypes() {
+		lists["relationship types"] = append(lists["relationship types"], string(rt))
+	}
+	for name, values := range lists {
+		seen := map[string]bool{}
+		for _, v := range values {
+			n := pg.APIName(v)
+			if seen[n] {
+				t.Errorf("%s: %q spells %s like another value", name, v, n)
+			}
+			seen[n] = true
+			for i, r := range n {
+				if !(r >= 'A' && r <= 'Z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+					t.Errorf("%s: %s is not an upper-case GraphQL name", name, n)
+					break
+				}
+			}
+		}
+	}
+}

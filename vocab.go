@@ -1,6 +1,20 @@
 package policygraph
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
+
+// APIName is the one spelling of a vocabulary value in everything the API
+// emits: GraphQL enums, the GEXF, GraphML and Cytoscape exports and, through
+// them, the Python client. It is upper case with underscores: PERSON,
+// ORGANIZATION, CARTEL, IN_FORCE, POSTPONED, LEADS.
+//
+// The vocabulary itself keeps the dataset's spelling (Person, cartel,
+// in_force), which dataset files are written in and Neo4j stores; callers
+// that emit a kind, type or status convert it here and nowhere else, so a
+// value read from an export joins the same value read from GraphQL.
+func APIName[T ~string](v T) string { return strings.ToUpper(string(v)) }
 
 // Kind is the kind of an entity node. Each kind is a Neo4j label; every
 // entity node also carries the shared label [EntityLabel].

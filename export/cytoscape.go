@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/policygraph/policygraph"
 )
 
 // cyDoc is the shape that cytoscape({elements, data}) and cy.json() use.
@@ -41,6 +43,7 @@ type cyNodeData struct {
 	End         string   `json:"end,omitempty"`
 	Rate        *float64 `json:"rate,omitempty"`
 	Count       *int64   `json:"count,omitempty"`
+	Degree      int      `json:"degree"`
 	Depth       *int     `json:"depth,omitempty"`
 }
 
@@ -73,7 +76,7 @@ type cyEdgeData struct {
 //
 // which cytoscape(doc) takes whole, and whose elements cy.add() takes.
 // Aliases are an array of strings and evidence an array of
-// {"source", "quote"}; rate, rank, count and depth are numbers. Nodes and
+// {"source", "quote"}; rate, rank, count, degree and depth are numbers. Nodes and
 // edges are empty arrays, never null, when there are none.
 func WriteCytoscape(w io.Writer, g *Graph) error {
 	doc := cyDoc{
@@ -84,15 +87,15 @@ func WriteCytoscape(w io.Writer, g *Graph) error {
 		doc.Data.Center, doc.Data.Depth = g.Center, g.Depth
 	}
 	for _, t := range g.Types {
-		doc.Data.Types = append(doc.Data.Types, string(t))
+		doc.Data.Types = append(doc.Data.Types, policygraph.APIName(t))
 	}
 	for _, n := range g.nodes() {
 		e := n.e
 		d := cyNodeData{
-			ID: e.ID, Label: e.Name, Kind: string(e.Kind), Type: e.Type, Aliases: e.Aliases,
-			Description: e.Description, Status: e.Status,
+			ID: e.ID, Label: e.Name, Kind: policygraph.APIName(e.Kind), Type: policygraph.APIName(e.Type),
+			Aliases: e.Aliases, Description: e.Description, Status: policygraph.APIName(e.Status),
 			Date: string(e.Date), Start: string(e.Start), End: string(e.End),
-			Rate: e.Rate, Count: e.Count,
+			Rate: e.Rate, Count: e.Count, Degree: n.degree,
 		}
 		if n.hasDepth {
 			d.Depth = &n.depth
@@ -102,9 +105,9 @@ func WriteCytoscape(w io.Writer, g *Graph) error {
 	for i := range g.Edges {
 		r := &g.Edges[i]
 		doc.Elements.Edges = append(doc.Elements.Edges, cyEdge{Data: cyEdgeData{
-			ID: r.ID, Source: r.From, Target: r.To, Label: string(r.Type), Type: string(r.Type),
+			ID: r.ID, Source: r.From, Target: r.To, Label: policygraph.APIName(r.Type), Type: policygraph.APIName(r.Type),
 			Role: r.Role, Allegation: r.Allegation, Rank: r.Rank, Count: r.Count, Rate: r.Rate,
-			Status: r.Status, Date: string(r.Date), Start: string(r.Start), End: string(r.End),
+			Status: policygraph.APIName(r.Status), Date: string(r.Date), Start: string(r.Start), End: string(r.End),
 			Evidence: toEvidence(r.Evidence),
 		}})
 	}

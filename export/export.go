@@ -7,15 +7,25 @@
 // Every format carries the same attributes under the same names:
 //
 //   - nodes: id, label (the name), kind, type (organization or policy type),
-//     aliases, description, status, date, start, end, rate, count and, for a
-//     neighbourhood, depth (hops from the centre);
+//     aliases, description, status, date, start, end, rate, count, degree
+//     (the entity's relationships of the exported types in the whole graph,
+//     either way) and, for a neighbourhood, depth (hops from the centre);
 //   - edges: id, source, target, type (also the edge label), role,
 //     allegation, rank, count, rate, status, date, start, end and evidence.
 //
-// An attribute without a value is left out rather than written empty. In
-// GraphML and GEXF, aliases are joined with " | " and evidence is a JSON
-// array of {"source", "quote"} objects in a string attribute, since neither
-// format has lists of records; in Cytoscape JSON both are real arrays.
+// Kinds, types and statuses are spelt as the GraphQL API spells them
+// ([policygraph.APIName]: PERSON, CARTEL, POSTPONED, LEADS), so that an
+// export joins a GraphQL answer. An attribute without a value is left out
+// rather than written empty. Numbers are typed (rate double; count, rank,
+// degree, depth long). Aliases are a list: in GEXF an attribute of type
+// liststring, which Gephi reads as a list; in GraphML, which has no lists, a
+// string; both hold a JSON array of strings, which Gephi's list parser and
+// Python's json.loads both read. Evidence is a JSON array of {"source",
+// "quote"} objects in a string attribute, since neither format has records.
+// In Cytoscape JSON both are real arrays.
+//
+// The GEXF also carries Gephi's viz data: each node coloured by kind (the
+// explorer's colours) and sized by degree, so that it opens readable.
 //
 // Output is deterministic: nodes and edges are written in the order of the
 // [Graph], attributes in a fixed order, and nothing depends on the clock.
@@ -44,11 +54,7 @@ type Graph struct {
 	Types []policygraph.RelType
 }
 
-// AliasSeparator joins an entity's aliases in GraphML and GEXF.
-const AliasSeparator = " | "
-
-// attrType is the declared type of an attribute, spelt as GraphML and GEXF
-// both spell it.
+// attrType is the declared type of an attribute, spelt as GEXF spells it.
 type attrType string
 
 const (
@@ -56,7 +62,18 @@ const (
 	typeDouble  attrType = "double"
 	typeLong    attrType = "long"
 	typeBoolean attrType = "boolean"
+	// typeList is a list of strings written as a JSON array: GEXF's
+	// liststring, a string in GraphML.
+	typeList attrType = "liststring"
 )
+
+// graphML is the type's GraphML spelling; GraphML has no lists.
+func (t attrType) graphML() string {
+	if t == typeList {
+		return string(typeString)
+	}
+	return string(t)
+}
 
 // attr declares an attribute of T and says how to render its value; ok is
 // false when the value is absent.
@@ -66,9 +83,10 @@ type attr[T any] struct {
 	value func(T) (v string, ok bool)
 }
 
-// node is an entity with its depth, when it has one.
+// node is an entity with its degree and its depth, when it has one.
 type node struct {
 	e        *policygraph.Entity
+	degree   int
 	depth    int
 	hasDepth bool
 }
@@ -77,7 +95,7 @@ type node struct {
 func (g *Graph) nodes() []node {
 	out := make([]node, len(g.Nodes))
 	for i, n := range g.Nodes {
-		out[i] = node{e: n.Entity, depth: n.Depth, hasDepth: g.Center != ""}
+		out[i] = node{e: n.Entity, degree: n.Degree, depth: n.Depth, hasDepth: g.Center != ""}
 	}
 	return out
 }
@@ -91,16 +109,17 @@ func nodeAttrs() []attr[node] {
 	}
 	return []attr[node]{
 		str("label", func(e *policygraph.Entity) string { return e.Name }),
-		str("kind", func(e *policygraph.Entity) string { return string(e.Kind) }),
-		str("type", func(e *policygraph.Entity) string { return e.Type }),
-		str("aliases", func(e *policygraph.Entity) string { return strings.Join(e.Aliases, AliasSeparator) }),
+		str("kind", func(e *policygraph.Entity) string { return policygraph.APIName(e.Kind) }),
+		str("type", func(e *policygraph.Entity) string { return policygraph.APIName(e.Type) }),
+		{"aliases", typeList, func(n node) (string, bool) { return jsonList(n.e.Aliases), len(n.e.Aliases) > 0 }},
 		str("description", func(e *policygraph.Entity) string { return e.Description }),
-		str("status", func(e *policygraph.Entity) string { return e.Status }),
+		str("status", func(e *policygraph.Entity) string { return policygraph.APIName(e.Status) }),
 		str("date", func(e *policygraph.Entity) string { return string(e.Date) }),
 		str("start", func(e *policygraph.Entity) string { return string(e.Start) }),
 		str("end", func(e *policygraph.Entity) string { return string(e.End) }),
 		{"rate", typeDouble, func(n node) (string, bool) { return formatFloat(n.e.Rate) }},
 		{"count", typeLong, func(n node) (string, bool) { return formatInt(n.e.Count) }},
+		{"degree", typeLong, func(n node) (string, bool) { return strconv.Itoa(n.degree), true }},
 		{"depth", typeLong, func(n node) (string, bool) { return strconv.Itoa(n.depth), n.hasDepth }},
 	}
 }
@@ -115,14 +134,14 @@ func edgeAttrs() []attr[*policygraph.Relationship] {
 		return attr[rel]{name, typeString, func(r rel) (string, bool) { v := f(r); return v, v != "" }}
 	}
 	return []attr[rel]{
-		str("label", func(r rel) string { return string(r.Type) }),
-		str("type", func(r rel) string { return string(r.Type) }),
+		str("label", func(r rel) string { return policygraph.APIName(r.Type) }),
+		str("type", func(r rel) string { return policygraph.APIName(r.Type) }),
 		str("role", func(r rel) string { return r.Role }),
 		str("allegation", func(r rel) string { return r.Allegation }),
 		{"rank", typeLong, func(r rel) (string, bool) { return formatInt(r.Rank) }},
 		{"count", typeLong, func(r rel) (string, bool) { return formatInt(r.Count) }},
 		{"rate", typeDouble, func(r rel) (string, bool) { return formatFloat(r.Rate) }},
-		str("status", func(r rel) string { return r.Status }),
+		str("status", func(r rel) string { return policygraph.APIName(r.Status) }),
 		str("date", func(r rel) string { return string(r.Date) }),
 		str("start", func(r rel) string { return string(r.Start) }),
 		str("end", func(r rel) string { return string(r.End) }),
@@ -168,7 +187,7 @@ func plural(n int, noun string) string {
 func joinTypes(ts []policygraph.RelType) string {
 	s := make([]string, len(ts))
 	for i, t := range ts {
-		s[i] = string(t)
+		s[i] = policygraph.APIName(t)
 	}
 	return strings.Join(s, ",")
 }
@@ -205,18 +224,27 @@ func toEvidence(evs []policygraph.Evidence) []evidence {
 }
 
 // evidenceJSON encodes evidence as a JSON array for the string attribute
-// of GraphML and GEXF; HTML characters are left as they are, since the
-// XML encoder escapes what XML needs.
+// of GraphML and GEXF.
 func evidenceJSON(evs []policygraph.Evidence) string {
 	if len(evs) == 0 {
 		return ""
 	}
+	return compactJSON(toEvidence(evs))
+}
+
+// jsonList encodes strings as a JSON array, the list values of GraphML
+// and GEXF.
+func jsonList(ss []string) string { return compactJSON(ss) }
+
+// compactJSON encodes v on one line; HTML characters are left as they
+// are, since the XML writer escapes what XML needs.
+func compactJSON(v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(toEvidence(evs)); err != nil {
+	if err := enc.Encode(v); err != nil {
 		// Strings and slices of structs of strings always encode.
-		panic("export: encoding evidence: " + err.Error())
+		panic("export: encoding JSON: " + err.Error())
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

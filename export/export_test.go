@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func tricky() *export.Graph {
 		Subgraph: policygraph.Subgraph{
 			Nodes: []policygraph.SubgraphNode{
 				{Entity: &policygraph.Entity{ID: "person/a&b", Kind: policygraph.Person, Name: "A <&> “B”",
-					Aliases: []string{"Mr. A", "A|B"}, Description: "line one\nline two\x02\uFFFF"}, Depth: 0},
+					Aliases: []string{"Mr. A", "A|B", `A "the \ one", B`}, Description: "line one\nline two\x02\uFFFF"}, Depth: 0, Degree: 19},
 				{Entity: &policygraph.Entity{ID: "policy/t", Kind: policygraph.Policy, Name: "Tariff 'T'",
 					Type: "tariff", Status: "in_force", Date: "2025-03", Start: "2025-03-12", End: "2026",
 					Rate: &rate, Count: &count}, Depth: 1},
@@ -163,6 +164,7 @@ func TestXMLRoundTrip(t *testing.T) {
 		}
 		for id, want := range map[string]string{
 			"n_rate": "node rate double", "n_count": "node count long", "n_depth": "node depth long",
+			"n_aliases": "node aliases string", "n_degree": "node degree long",
 			"e_rank": "edge rank long", "e_evidence": "edge evidence string", "g_truncated": "graph truncated boolean",
 		} {
 			if types[id] != want {
@@ -170,12 +172,14 @@ func TestXMLRoundTrip(t *testing.T) {
 			}
 		}
 		n := doc.Graph.Nodes[0]
-		if n.ID != "person/a&b" || value(n.Data, "n_label") != "A <&> “B”" ||
-			value(n.Data, "n_aliases") != "Mr. A | A|B" || value(n.Data, "n_description") != "line one\nline two\uFFFD\uFFFD" ||
-			value(n.Data, "n_depth") != "0" {
+		if n.ID != "person/a&b" || value(n.Data, "n_label") != "A <&> “B”" || value(n.Data, "n_kind") != "PERSON" ||
+			value(n.Data, "n_description") != "line one\nline two\uFFFD\uFFFD" ||
+			value(n.Data, "n_depth") != "0" || value(n.Data, "n_degree") != "19" {
 			t.Errorf("node 0 read back as %+v", n)
 		}
-		if p := doc.Graph.Nodes[1]; value(p.Data, "n_rate") != "25.5" || value(p.Data, "n_count") != "10000" || value(p.Data, "n_type") != "tariff" {
+		checkAliases(t, value(n.Data, "n_aliases"), g.Nodes[0].Entity.Aliases)
+		if p := doc.Graph.Nodes[1]; value(p.Data, "n_rate") != "25.5" || value(p.Data, "n_count") != "10000" ||
+			value(p.Data, "n_type") != "TARIFF" || value(p.Data, "n_status") != "IN_FORCE" || value(p.Data, "n_aliases") != "" {
 			t.Errorf("node 1 read back as %+v", p)
 		}
 		e := doc.Graph.Edges[0]
@@ -201,11 +205,14 @@ func TestXMLRoundTrip(t *testing.T) {
 				Description string `xml:"description"`
 			} `xml:"meta"`
 			Graph struct {
-				Nodes []struct {
-					ID     string    `xml:"id,attr"`
-					Label  string    `xml:"label,attr"`
-					Values []gexfVal `xml:"attvalues>attvalue"`
-				} `xml:"nodes>node"`
+				Attributes []struct {
+					Class string `xml:"class,attr"`
+					Attrs []struct {
+						ID   string `xml:"id,attr"`
+						Type string `xml:"type,attr"`
+					} `xml:"attribute"`
+				} `xml:"attributes"`
+				Nodes []gexfNode `xml:"nodes>node"`
 				Edges []struct {
 					ID     string    `xml:"id,attr"`
 					Label  string    `xml:"label,attr"`
@@ -222,8 +229,28 @@ func TestXMLRoundTrip(t *testing.T) {
 			t.Errorf("meta description %q does not say the graph was truncated", doc.Meta.Description)
 		}
 		n := doc.Graph.Nodes[0]
-		if n.ID != "person/a&b" || n.Label != "A <&> “B”" || gexfValue(n.Values, "description") != "line one\nline two\uFFFD\uFFFD" {
+		if n.ID != "person/a&b" || n.Label != "A <&> “B”" || gexfValue(n.Values, "description") != "line one\nline two\uFFFD\uFFFD" ||
+			gexfValue(n.Values, "kind") != "PERSON" || gexfValue(n.Values, "degree") != "19" {
 			t.Errorf("node 0 read back as %+v", n)
+		}
+		checkAliases(t, gexfValue(n.Values, "aliases"), g.Nodes[0].Entity.Aliases)
+		// viz: the explorer's blue for a person, 10 + 5·ln(20) for degree 19;
+		// a policy of degree 0 is reddish purple and 10.
+		for i, want := range []gexfViz{{0, 114, 178, "25.0"}, {204, 121, 167, "10.0"}} {
+			if got := doc.Graph.Nodes[i].Viz(); got != want {
+				t.Errorf("node %d viz %+v, want %+v", i, got, want)
+			}
+		}
+		types := map[string]string{}
+		for _, a := range doc.Graph.Attributes {
+			for _, at := range a.Attrs {
+				types[a.Class+" "+at.ID] = at.Type
+			}
+		}
+		for id, want := range map[string]string{"node aliases": "liststring", "node degree": "long", "node rate": "double", "edge evidence": "string"} {
+			if types[id] != want {
+				t.Errorf("attribute %s has type %q, want %q", id, types[id], want)
+			}
 		}
 		e := doc.Graph.Edges[0]
 		if e.Label != "ENACTED" || e.Kind != "ENACTED" || gexfValue(e.Values, "role") != "Pres. <acting>" {
@@ -241,6 +268,29 @@ type xmlData struct {
 type gexfVal struct {
 	For   string `xml:"for,attr"`
 	Value string `xml:"value,attr"`
+}
+
+type gexfNode struct {
+	ID     string    `xml:"id,attr"`
+	Label  string    `xml:"label,attr"`
+	Values []gexfVal `xml:"attvalues>attvalue"`
+	Color  struct {
+		R int `xml:"r,attr"`
+		G int `xml:"g,attr"`
+		B int `xml:"b,attr"`
+	} `xml:"http://gexf.net/1.3/viz color"`
+	Size struct {
+		Value string `xml:"value,attr"`
+	} `xml:"http://gexf.net/1.3/viz size"`
+}
+
+type gexfViz struct {
+	R, G, B int
+	Size    string
+}
+
+func (n gexfNode) Viz() gexfViz {
+	return gexfViz{n.Color.R, n.Color.G, n.Color.B, n.Size.Value}
 }
 
 func value(ds []xmlData, key string) string {
@@ -284,6 +334,18 @@ func decode(t *testing.T, doc []byte, v any) {
 	}
 }
 
+// checkAliases parses the aliases attribute, a JSON array of strings.
+func checkAliases(t *testing.T, s string, want []string) {
+	t.Helper()
+	var got []string
+	if err := json.Unmarshal([]byte(s), &got); err != nil {
+		t.Fatalf("aliases %q are not a JSON array: %v", s, err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("aliases read back as %q, want %q", got, want)
+	}
+}
+
 // checkEvidence parses the JSON evidence attribute.
 func checkEvidence(t *testing.T, s, wantQuote string) {
 	t.Helper()
@@ -321,10 +383,10 @@ func TestCytoscapeShape(t *testing.T) {
 	if n["id"] != "person/a&b" || n["label"] != "A <&> “B”" || n["depth"] != 0.0 {
 		t.Errorf("node %v", n)
 	}
-	if a, ok := n["aliases"].([]any); !ok || len(a) != 2 {
-		t.Errorf("aliases %v are not an array of 2", n["aliases"])
+	if a, ok := n["aliases"].([]any); !ok || len(a) != 3 || n["kind"] != "PERSON" || n["degree"] != 19.0 {
+		t.Errorf("aliases %v are not an array of 3, or kind %v or degree %v is wrong", n["aliases"], n["kind"], n["degree"])
 	}
-	if p := doc.Elements.Nodes[1].Data; p["rate"] != 25.5 || p["count"] != 10000.0 {
+	if p := doc.Elements.Nodes[1].Data; p["rate"] != 25.5 || p["count"] != 10000.0 || p["type"] != "TARIFF" || p["status"] != "IN_FORCE" {
 		t.Errorf("policy %v", p)
 	}
 	e := doc.Elements.Edges[0].Data

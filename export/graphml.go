@@ -10,7 +10,8 @@ const (
 )
 
 // WriteGraphML writes g as a directed GraphML document. Every attribute is
-// declared by a <key> with its type (string, double, long or boolean).
+// declared by a <key> with its type (string, double, long or boolean; the
+// aliases list is a string holding a JSON array, as GraphML has no lists).
 // Key IDs are the attribute names prefixed by their domain ("n_kind",
 // "e_type", "g_truncated"): GraphML wants them unique across domains, and
 // Gephi reads some short IDs ("d3", "d7") as labels. Graph-level keys say
@@ -43,7 +44,7 @@ func WriteGraphML(w io.Writer, g *Graph) error {
 
 func graphMLKeys[T any](x *xmlWriter, domain, prefix string, attrs []attr[T]) {
 	for _, a := range attrs {
-		x.start(1, "key", true, "id", prefix+a.name, "for", domain, "attr.name", a.name, "attr.type", string(a.typ))
+		x.start(1, "key", true, "id", prefix+a.name, "for", domain, "attr.name", a.name, "attr.type", a.typ.graphML())
 	}
 }
 

@@ -239,7 +239,10 @@ const (
 // whole exports the first req.limit entities in name order and the
 // relationships among them. Each relationship is asked for from its start
 // only, so it comes once; a node with more than relPage relationships is
-// asked again for the rest, in one more batch for all such nodes.
+// asked again for the rest, in one more batch for all such nodes. Each
+// node's degree is counted as a neighbourhood counts it, in the whole
+// graph: its outgoing relationships (the totals of those pages) and its
+// incoming ones (one more batch asking for totals alone), a self-loop once.
 func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	var ents []*policygraph.Entity
 	total := 0
@@ -261,27 +264,30 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 	in := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		in[e.ID] = true
-		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e})
 	}
 	types := req.types
 	if len(types) == 0 {
 		types = policygraph.TraversableTypes()
 	}
+	degree := make(map[string]int, len(ents))
 	qs := make([]policygraph.RelQuery, len(ents))
 	for i, e := range ents {
 		qs[i] = policygraph.RelQuery{Node: e.ID, Types: types, Direction: policygraph.Out, Page: policygraph.Page{Limit: relPage}}
 	}
 	for len(qs) > 0 {
-		pages, err := h.store.Relationships(ctx, qs)
+		pages, err := h.relationships(ctx, qs)
 		if err != nil {
-			return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
-		}
-		if len(pages) != len(qs) {
-			return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+			return nil, err
 		}
 		var more []policygraph.RelQuery
 		for i, p := range pages {
+			if qs[i].Page.Offset == 0 {
+				degree[qs[i].Node] += p.Total
+			}
 			for _, rel := range p.Relationships {
+				if rel.From == rel.To {
+					degree[rel.From]-- // counted again among the incoming
+				}
 				if in[rel.From] && in[rel.To] {
 					g.Edges = append(g.Edges, rel)
 				}
@@ -294,10 +300,36 @@ func (h *handler) whole(ctx context.Context, req request) (*Graph, error) {
 		}
 		qs = more
 	}
+	incoming := make([]policygraph.RelQuery, len(ents))
+	for i, e := range ents {
+		incoming[i] = policygraph.RelQuery{Node: e.ID, Types: types, Direction: policygraph.In}
+	}
+	pages, err := h.relationships(ctx, incoming)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range pages {
+		degree[incoming[i].Node] += p.Total
+	}
+	for _, e := range ents {
+		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e, Degree: degree[e.ID]})
+	}
 	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
 	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
 	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
 	return g, nil
+}
+
+// relationships answers a batch of relationship queries, one page each.
+func (h *handler) relationships(ctx context.Context, qs []policygraph.RelQuery) ([]policygraph.RelPage, error) {
+	pages, err := h.store.Relationships(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+	}
+	if len(pages) != len(qs) {
+		return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+	}
+	return pages, nil
 }
 
 // fail answers a failed export: 404 for an unknown centre, 503 when the

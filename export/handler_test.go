@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/policygraph/policygraph"
+	"github.com/policygraph/policygraph/dataset"
 	"github.com/policygraph/policygraph/export"
+	"github.com/policygraph/policygraph/store/memory"
 )
 
 // cyDoc is the part of the Cytoscape JSON that the handler tests read.
@@ -23,7 +26,12 @@ type cyDoc struct {
 		Truncated bool
 	}
 	Elements struct {
-		Nodes []struct{ Data struct{ ID, Label string } }
+		Nodes []struct {
+			Data struct {
+				ID, Label, Kind string
+				Degree          int
+			}
+		}
 		Edges []struct {
 			Data struct{ ID, Source, Target, Type string }
 		}
@@ -196,6 +204,9 @@ func TestWholeGraph(t *testing.T) {
 		t.Errorf("limit=7: %d edges, want the %d among the 7", len(part.Elements.Edges), wantPart)
 	}
 
+	checkDegrees(t, store, all, nil)
+	checkDegrees(t, store, part, nil)
+
 	typed := cytoscape(t, h, "types=TARGETS")
 	for _, e := range typed.Elements.Edges {
 		if e.Data.Type != "TARGETS" {
@@ -205,6 +216,7 @@ func TestWholeGraph(t *testing.T) {
 	if len(typed.Elements.Edges) != stats.Relationships[policygraph.Targets] {
 		t.Errorf("types=TARGETS: %d edges, want %d", len(typed.Elements.Edges), stats.Relationships[policygraph.Targets])
 	}
+	checkDegrees(t, store, typed, []policygraph.RelType{policygraph.Targets})
 
 	// A store that answers at most two relationships a query makes the
 	// handler ask again for the rest, and the export comes out the same.
@@ -212,6 +224,68 @@ func TestWholeGraph(t *testing.T) {
 	again := cytoscape(t, stingy, "")
 	if fmt.Sprint(again) != fmt.Sprint(all) {
 		t.Errorf("paging through relationships changed the export:\n%v\nwant\n%v", again, all)
+	}
+}
+
+// checkDegrees checks each node's degree against the one its own
+// neighbourhood gives, in the whole graph along types.
+func checkDegrees(t *testing.T, store policygraph.Store, doc cyDoc, types []policygraph.RelType) {
+	t.Helper()
+	for _, n := range doc.Elements.Nodes {
+		sg, err := store.Neighborhood(context.Background(), policygraph.NeighborhoodQuery{
+			Center: n.Data.ID, Depth: 1, Types: types, Direction: policygraph.Both, Limit: 1,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := sg.Nodes[0].Degree; n.Data.Degree != want {
+			t.Errorf("types %v: %s has degree %d, its neighbourhood says %d", types, n.Data.ID, n.Data.Degree, want)
+		}
+	}
+}
+
+// TestWholeGraphDegrees counts a self-loop once, as a neighbourhood does,
+// and counts relationships to entities left out by the limit.
+func TestWholeGraphDegrees(t *testing.T) {
+	const yaml = `
+sources:
+  - {id: source/s, title: S}
+entities:
+  - {id: person/a, kind: Person, name: A}
+  - {id: person/b, kind: Person, name: B}
+  - {id: country/c, kind: Country, name: C}
+relationships:
+  - {type: ALLIED_WITH, from: person/a, to: person/a, evidence: [{source: source/s, quote: "A allies with A."}]}
+  - {type: ALLIED_WITH, from: person/b, to: person/a, evidence: [{source: source/s, quote: "B allies with A."}]}
+  - {type: LEADS, from: person/a, to: country/c, evidence: [{source: source/s, quote: "A leads C."}]}
+`
+	ds, err := dataset.Load(context.Background(), []dataset.File{{Name: "loop.yaml", Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(yaml)), nil
+	}}}, dataset.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := memory.New(ds)
+	h := export.Handler(store, export.Limits{}, nil)
+	for _, query := range []string{"", "limit=2", "types=ALLIED_WITH"} {
+		doc := cytoscape(t, h, query)
+		got := map[string]int{}
+		for _, n := range doc.Elements.Nodes {
+			got[n.Data.ID] = n.Data.Degree
+		}
+		want := map[string]map[string]int{
+			"":                  {"person/a": 3, "person/b": 1, "country/c": 1},
+			"limit=2":           {"person/a": 3, "person/b": 1}, // C is left out, A's LEADS still counts
+			"types=ALLIED_WITH": {"person/a": 2, "person/b": 1, "country/c": 0},
+		}[query]
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: degrees %v, want %v", query, got, want)
+		}
+		var types []policygraph.RelType
+		if query == "types=ALLIED_WITH" {
+			types = []policygraph.RelType{policygraph.AlliedWith}
+		}
+		checkDegrees(t, store, doc, types)
 	}
 }
 

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/policygraph/policygraph"
 	"github.com/policygraph/policygraph/graph/apierror"
@@ -170,7 +169,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		prime(ctx, n.Entity)
 		out.Nodes[i] = model.SubgraphNode{
 			ID: n.Entity.ID, Label: n.Entity.Name, Kind: n.Entity.Kind,
-			Type: optional(strings.ToUpper(n.Entity.Type)), Depth: n.Depth, Entity: model.Wrap(n.Entity),
+			Type: optional(policygraph.APIName(n.Entity.Type)), Depth: n.Depth, Entity: model.Wrap(n.Entity),
 			Degree: n.Degree, HiddenRelationships: n.Hidden,
 		}
 	}

@@ -92,12 +92,12 @@ type homeStats struct {
 func newHomeStats(st policygraph.Stats) *homeStats {
 	hs := &homeStats{Sources: st.Sources}
 	for _, k := range policygraph.Kinds {
-		hs.Kinds = append(hs.Kinds, count{string(k), st.Nodes[k]})
+		hs.Kinds = append(hs.Kinds, count{policygraph.APIName(k), st.Nodes[k]})
 		hs.Entities += st.Nodes[k]
 	}
 	for _, t := range policygraph.RelTypes() {
 		if n := st.Relationships[t]; n > 0 {
-			hs.Types = append(hs.Types, count{string(t), n})
+			hs.Types = append(hs.Types, count{policygraph.APIName(t), n})
 			hs.Relationships += n
 		}
 	}
@@ -168,7 +168,7 @@ th.n, td.n { text-align: right; padding-right: 0; font-variant-numeric: tabular-
 <table id="stats-kinds">
 <caption>Entities by kind</caption>
 <thead><tr><th scope="col">kind</th><th scope="col" class="n">count</th></tr></thead>
-<tbody>{{range .Kinds}}<tr><td>{{.Name}}</td><td class="n">{{.N}}</td></tr>{{end}}</tbody>
+<tbody>{{range .Kinds}}<tr><td><code>{{.Name}}</code></td><td class="n">{{.N}}</td></tr>{{end}}</tbody>
 </table>
 <table id="stats-types">
 <caption>Relationships by type</caption>

@@ -43,8 +43,8 @@ func TestHome(t *testing.T) {
 	}{
 		{"counts", up, append([]string{
 			`<strong>4</strong> entities, <strong>5</strong> relationships, <strong>2</strong> sources`,
-			`<td>Person</td><td class="n">3</td>`,
-			`<td>Organization</td><td class="n">0</td>`, // every kind, even when none
+			`<td><code>PERSON</code></td><td class="n">3</td>`,
+			`<td><code>ORGANIZATION</code></td><td class="n">0</td>`, // every kind, even when none
 			`<td><code>LEADS</code></td><td class="n">4</td>`,
 		}, links...), []string{"stats-unavailable", "<code>ALLIED_WITH</code>"}}, // only the types present
 		{"store down", down, append([]string{`id="stats-unavailable"`, `href="/readyz"`}, links...),

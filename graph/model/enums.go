@@ -3,9 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -15,39 +13,43 @@ import (
 
 // The schema's enums and the Date scalar bind to the vocabulary's own Go
 // types through these marshalers, so resolvers handle domain values only.
-// GraphQL spells the lower-case vocabulary values in upper case
-// (think_tank → THINK_TANK) and kinds too (Person → PERSON). Values that
-// are empty in the domain (an unset status or date) marshal as null.
+// GraphQL spells every vocabulary value as policygraph.APIName does
+// (think_tank → THINK_TANK, Person → PERSON), the spelling that the
+// exports use too. Values that are empty in the domain (an unset status or
+// date) marshal as null.
 
 // MarshalEntityKind writes a kind as its enum value.
 func MarshalEntityKind(k policygraph.Kind) graphql.Marshaler {
-	return enumValue(strings.ToUpper(string(k)))
+	return enumValue(policygraph.APIName(k))
 }
 
 // UnmarshalEntityKind reads an EntityKind value.
 func UnmarshalEntityKind(v any) (policygraph.Kind, error) {
 	s, err := enumInput("EntityKind", v)
 	for _, k := range policygraph.Kinds {
-		if strings.ToUpper(string(k)) == s {
+		if policygraph.APIName(k) == s {
 			return k, nil
 		}
 	}
 	return "", badEnum("EntityKind", s, err)
 }
 
-// MarshalRelationshipType writes a relationship type, spelt alike in Go and
-// GraphQL.
+// MarshalRelationshipType writes a relationship type as its enum value.
 func MarshalRelationshipType(t policygraph.RelType) graphql.Marshaler {
-	return enumValue(string(t))
+	return enumValue(policygraph.APIName(t))
 }
 
 // UnmarshalRelationshipType reads a RelationshipType value.
 func UnmarshalRelationshipType(v any) (policygraph.RelType, error) {
 	s, err := enumInput("RelationshipType", v)
-	if _, ok := policygraph.Spec(policygraph.RelType(s)); !ok || err != nil {
-		return "", badEnum("RelationshipType", s, err)
+	if err == nil {
+		for _, t := range policygraph.RelTypes() {
+			if policygraph.APIName(t) == s {
+				return t, nil
+			}
+		}
 	}
-	return policygraph.RelType(s), nil
+	return "", badEnum("RelationshipType", s, err)
 }
 
 // MarshalDirection writes a direction, spelt alike in Go and GraphQL.
@@ -65,29 +67,29 @@ func UnmarshalDirection(v any) (policygraph.Direction, error) {
 	return "", badEnum("Direction", s, err)
 }
 
-// MarshalOrganizationType writes an organization type in upper case.
-func MarshalOrganizationType(s string) graphql.Marshaler { return enumValue(strings.ToUpper(s)) }
+// MarshalOrganizationType writes an organization type as its enum value.
+func MarshalOrganizationType(s string) graphql.Marshaler { return enumValue(policygraph.APIName(s)) }
 
 // UnmarshalOrganizationType reads an OrganizationType as its vocabulary
 // value.
 func UnmarshalOrganizationType(v any) (string, error) {
-	return lowerEnum("OrganizationType", policygraph.OrganizationTypes, v)
+	return vocabEnum("OrganizationType", policygraph.OrganizationTypes, v)
 }
 
-// MarshalPolicyType writes a policy type in upper case.
-func MarshalPolicyType(s string) graphql.Marshaler { return enumValue(strings.ToUpper(s)) }
+// MarshalPolicyType writes a policy type as its enum value.
+func MarshalPolicyType(s string) graphql.Marshaler { return enumValue(policygraph.APIName(s)) }
 
 // UnmarshalPolicyType reads a PolicyType as its vocabulary value.
 func UnmarshalPolicyType(v any) (string, error) {
-	return lowerEnum("PolicyType", policygraph.PolicyTypes, v)
+	return vocabEnum("PolicyType", policygraph.PolicyTypes, v)
 }
 
-// MarshalStatus writes a status in upper case.
-func MarshalStatus(s string) graphql.Marshaler { return enumValue(strings.ToUpper(s)) }
+// MarshalStatus writes a status as its enum value.
+func MarshalStatus(s string) graphql.Marshaler { return enumValue(policygraph.APIName(s)) }
 
 // UnmarshalStatus reads a Status as its vocabulary value.
 func UnmarshalStatus(v any) (string, error) {
-	return lowerEnum("Status", policygraph.Statuses, v)
+	return vocabEnum("Status", policygraph.Statuses, v)
 }
 
 // MarshalDate writes a date, null when unset.
@@ -124,10 +126,15 @@ func enumInput(enum string, v any) (string, error) {
 	return s, nil
 }
 
-func lowerEnum(enum string, values []string, v any) (string, error) {
+// vocabEnum reads an enum value as the vocabulary value that it spells.
+func vocabEnum(enum string, values []string, v any) (string, error) {
 	s, err := enumInput(enum, v)
-	if l := strings.ToLower(s); err == nil && s == strings.ToUpper(s) && slices.Contains(values, l) {
-		return l, nil
+	if err == nil {
+		for _, value := range values {
+			if policygraph.APIName(value) == s {
+				return value, nil
+			}
+		}
 	}
 	return "", badEnum(enum, s, err)
 }

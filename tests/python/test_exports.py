@@ -3,12 +3,15 @@ networkx's own readers, Cytoscape.js JSON through json.
 
 Each export is checked on its own (every node and edge attribute with its
 type) and against the others: the three formats of one export must hold
-the same nodes, edges and values. See conftest.py for where the exports
-come from (a live server or the Go golden files).
+the same nodes, edges and values. Kinds, types and statuses are spelt as
+GraphQL spells them (PERSON, CARTEL, POSTPONED), and checked against a
+GraphQL answer when a server is live. See conftest.py for where the
+exports come from (a live server or the Go golden files).
 """
 
 import io
 import json
+import math
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -17,17 +20,20 @@ import pytest
 
 from conftest import CASES
 
-KINDS = {"Person", "Organization", "Country", "Policy"}
+KINDS = {"PERSON", "ORGANIZATION", "COUNTRY", "POLICY"}
 # policygraph.TraversableTypes(): the types that join two entities.
 TRAVERSABLE = {
     "LEADS", "HOLDS_OFFICE", "MEMBER_OF", "EMPLOYED_BY", "ALLIED_WITH", "SUCCEEDED", "ENACTED", "ANNOUNCED",
     "TARGETS", "SUPPORTS", "OPPOSES", "EXTRADITED_TO", "ACCUSED", "OPERATES_IN", "PART_OF", "TRADES_WITH",
 }
 NODE_ATTRS = {"label", "kind", "type", "aliases", "description", "status", "date", "start", "end", "rate", "count",
-              "depth"}
+              "degree", "depth"}
 EDGE_ATTRS = {"label", "type", "role", "allegation", "rank", "count", "rate", "status", "date", "start", "end",
               "evidence"}
-NUMERIC = {"rate": float, "count": int, "rank": int, "depth": int}
+NUMERIC = {"rate": float, "count": int, "rank": int, "depth": int, "degree": int}
+# The explorer's colours by kind (web/explorer/style.js), which the GEXF's viz carries.
+COLORS = {"PERSON": (0x00, 0x72, 0xB2), "ORGANIZATION": (0xE6, 0x9F, 0x00), "COUNTRY": (0x00, 0x9E, 0x73),
+          "POLICY": (0xCC, 0x79, 0xA7)}
 SHEINBAUM_LEADS = ("person/claudia-sheinbaum", "country/mexico")
 
 
@@ -73,13 +79,24 @@ def test_reads_back_with_networkx(exports, case, fmt):
     neighbourhood = "center" in CASES[case][0]
 
     for node, d in g.nodes(data=True):
+        d = dict(d)
+        if fmt == "gexf":
+            viz = d.pop("viz")
+            assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == COLORS[d["kind"]], node
+            assert viz["size"] == round(10 + 5 * math.log1p(d["degree"]), 1), node
         extra = set(d) - NODE_ATTRS
         assert not extra, f"{node}: unexpected attributes {extra}"
         assert d["label"], node
         assert d["kind"] in KINDS, node
         assert node.startswith(d["kind"].lower() + "/"), node
-        if d["kind"] in ("Organization", "Policy"):
+        if d["kind"] in ("ORGANIZATION", "POLICY"):
             assert d.get("type"), f"{node} has no type"
+            assert d["type"] == d["type"].upper(), node
+        assert d.get("status", "").upper() == d.get("status", ""), node
+        if "aliases" in d:
+            aliases = json.loads(d["aliases"])
+            assert isinstance(aliases, list) and aliases and all(isinstance(a, str) and a for a in aliases), node
+        assert d["degree"] >= (1 if neighbourhood else 0), node
         for name, typ in NUMERIC.items():
             if name in d:
                 assert type(d[name]) is typ, f"{node}.{name} = {d[name]!r}, want {typ.__name__}"
@@ -113,10 +130,11 @@ def test_formats_agree(exports, case):
 
     for node in cy.nodes:
         want = {k: v for k, v in cy.nodes[node].items() if k != "id"}
-        if "aliases" in want:
-            want["aliases"] = " | ".join(want["aliases"])
-        assert graphml.nodes[node] == want, node
-        assert gexf.nodes[node] == want, node
+        for name, g in [("graphml", graphml), ("gexf", gexf)]:
+            got = {k: v for k, v in g.nodes[node].items() if k != "viz"}
+            if "aliases" in got:
+                got["aliases"] = json.loads(got["aliases"])
+            assert got == want, f"{name} {node}"
 
     want_edges = edges_by_id(cy)
     for name, g in [("graphml", graphml), ("gexf", gexf)]:
@@ -142,7 +160,7 @@ def test_sheinbaum_leads_mexico(exports, case, fmt):
     quotes = [ev["quote"] for ev in json.loads(edge["evidence"])]
     assert any("Sheinbaum" in q for q in quotes), quotes
     assert g.nodes["person/claudia-sheinbaum"]["label"] == "Claudia Sheinbaum"
-    assert g.nodes["country/mexico"]["kind"] == "Country"
+    assert g.nodes["country/mexico"]["kind"] == "COUNTRY"
 
 
 def test_neighbourhood_depths_and_graph_attributes(exports):
@@ -172,7 +190,7 @@ def test_types_filter(exports):
 def test_numbers_are_numbers(exports):
     g = read(exports, "whole", "gexf")
     tariff = g.nodes["policy/us-tariffs-mexican-imports"]
-    assert tariff["rate"] == 25.0 and tariff["type"] == "tariff"
+    assert tariff["rate"] == 25.0 and tariff["type"] == "TARIFF"
     ranks = [d["rank"] for _, _, d in g.edges(data=True) if d["type"] == "TRADES_WITH"]
     assert ranks and all(isinstance(r, int) for r in ranks)
 
@@ -242,6 +260,31 @@ def test_live_errors(live, params, code, message):
     assert resp.status_code == code
     assert resp.headers["Content-Type"] == "application/json"
     assert message in resp.json()["error"]
+
+
+def test_live_spelling_joins_graphql(live):
+    """An export's kinds, types and statuses join GraphQL's: the same
+    spelling, value for value."""
+    import pandas as pd
+
+    data = live.graphql("""{ policies(first: 100) { edges { node { id kind type status } } } }""")
+    gql = pd.DataFrame([e["node"] for e in data["policies"]["edges"]]).set_index("id")
+    g = nx.read_graphml(io.BytesIO(live.get("graphml", limit="5000").content))
+    exp = pd.DataFrame.from_dict(dict(g.nodes(data=True)), orient="index")
+    exp = exp[exp["kind"] == "POLICY"][["kind", "type", "status"]]
+    joined = gql.join(exp, suffixes=("", "_export"), how="inner")
+    assert len(joined) == len(gql) > 0
+    for col in ("kind", "type", "status"):
+        assert joined[col].fillna("").tolist() == joined[col + "_export"].fillna("").tolist(), col
+
+
+def test_live_degree_is_graphql_degree(live):
+    """An export's degree is the neighbourhood's, for the whole graph too."""
+    data = live.graphql("""{ neighborhood(id: "country/mexico", depth: 1, limit: 500) { nodes { id degree } } }""")
+    want = {n["id"]: n["degree"] for n in data["neighborhood"]["nodes"]}
+    g = nx.read_gexf(io.BytesIO(live.get("gexf", limit="5000").content))
+    assert {n: g.nodes[n]["degree"] for n in want} == want
+    assert want["country/mexico"] == max(d for _, d in g.nodes(data="degree"))
 
 
 def test_live_whole_graph_matches_stats(live):

@@ -99,7 +99,7 @@ func Render() ([]byte, error) {
 
 	var kinds []value
 	for _, k := range policygraph.Kinds {
-		kinds = append(kinds, value{strings.ToUpper(string(k)), kindDocs[k]})
+		kinds = append(kinds, value{policygraph.APIName(k), kindDocs[k]})
 	}
 	if err := enum(&b, "EntityKind", "The kind of an entity.", kinds); err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func Render() ([]byte, error) {
 		if !s.Traversable() {
 			doc += " Not a graph edge: it joins an entity and a source, so relationship fields, neighbourhoods and paths leave it out."
 		}
-		rels = append(rels, value{string(s.Type), doc})
+		rels = append(rels, value{policygraph.APIName(s.Type), doc})
 	}
 	if err := enum(&b, "RelationshipType", "The type of a relationship, as in the vocabulary (see Query.vocabulary).", rels); err != nil {
 		return nil, err
@@ -128,7 +128,7 @@ func Render() ([]byte, error) {
 	} {
 		var vs []value
 		for _, v := range e.values {
-			vs = append(vs, value{strings.ToUpper(v), e.docs[v]})
+			vs = append(vs, value{policygraph.APIName(v), e.docs[v]})
 		}
 		if err := enum(&b, e.name, e.doc, vs); err != nil {
 			return nil, err
@@ -167,7 +167,7 @@ func endpoints(s policygraph.RelSpec) string {
 		}
 		names := make([]string, len(kinds))
 		for i, k := range kinds {
-			names[i] = strings.ToUpper(string(k))
+			names[i] = policygraph.APIName(k)
 		}
 		if len(kinds) == len(policygraph.Kinds) { // kinds never repeat
 
