@@ -377,12 +377,14 @@ func TestRenewedLeaseOutlivesItsTTL(t *testing.T) {
 	_, driver, db := open(t)
 	ctx := context.Background()
 	s := neo4j.New(driver, db)
-	s.SetLease(time.Second, 200*time.Millisecond)
+	// A renewal may take up to a beat: 200 ms timed out on a busy
+	// machine (load average 25 on 2 cores), so the lease ran out.
+	s.SetLease(2*time.Second, 500*time.Millisecond)
 	l, err := s.Acquire(ctx, "alive")
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(5 * time.Second)
 	var busy *pg.LoadBusyError
 	if _, err := neo4j.New(driver, db).Acquire(ctx, "second"); !errors.As(err, &busy) || busy.LoadID != "alive" {
 		t.Errorf("acquire after 2.5 TTLs of renewal = %v, want busy with load alive", err)
