@@ -44,6 +44,10 @@ import (
 type Graph struct {
 	policygraph.Subgraph
 
+	// Picked says that the nodes and edges were asked for by ID, as a
+	// client's drawing, rather than cut from the graph.
+	Picked bool
+
 	// Center is the ID of the entity whose neighbourhood this is; empty
 	// for (a prefix of) the whole graph, whose nodes have no depth.
 	Center string
@@ -162,9 +166,12 @@ func graphAttrs() []attr[*Graph] {
 // Description says in a line what the graph is, for GEXF's meta.
 func (g *Graph) Description() string {
 	var b strings.Builder
-	if g.Center == "" {
+	switch {
+	case g.Picked:
+		b.WriteString("policygraph: entities and relationships picked by ID")
+	case g.Center == "":
 		b.WriteString("policygraph: the whole graph")
-	} else {
+	default:
 		b.WriteString("policygraph: the neighbourhood of " + g.Center + " within " + plural(g.Depth, "hop"))
 	}
 	if t := joinTypes(g.Types); t != "" {

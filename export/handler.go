@@ -84,16 +84,27 @@ func formats() []format {
 //	        two entities
 //	limit   the most entities to export, 1 to limits.MaxLimit (default
 //	        limits.DefaultLimit), the centre included
+//	nodes   comma-separated entity IDs (the parameter may repeat): export
+//	        exactly these entities, at most limits.MaxLimit, instead of a
+//	        neighbourhood or the whole graph; not with center
+//	edges   with nodes: comma-separated relationship IDs (may repeat, may
+//	        be empty), the relationships to export, each between two of
+//	        the nodes
 //
 // The whole graph is its first limit entities in name order, and the
 // relationships among them. When entities in reach were left out, the
 // X-Policygraph-Truncated header is "true" and the file says so too.
 //
+// nodes and edges export what a client has drawn, such as the explorer's
+// view: the same entities and relationships, with every attribute the
+// store has for them.
+//
 // The response is a download (Content-Disposition: attachment) named
-// policygraph-<center as a slug, or "graph"> with the format's extension.
-// Errors are JSON, {"error": "..."}: 400 for a bad parameter, 404 for an
-// unknown centre, 503 when the store is unavailable or too slow, 500
-// otherwise; the details of a 500 are logged to logger, never returned.
+// policygraph-<center as a slug, "subgraph" for nodes, or "graph"> with the
+// format's extension. Errors are JSON, {"error": "..."}: 400 for a bad
+// parameter, 404 for an unknown centre, node or edge, 503 when the store is
+// unavailable or too slow, 500 otherwise; the details of a 500 are logged
+// to logger, never returned.
 //
 // Mount it at /export/, for example with server.Handle("GET /export/", h).
 func Handler(store policygraph.Store, limits Limits, logger *slog.Logger) http.Handler {
@@ -123,7 +134,21 @@ type request struct {
 	depth  int
 	types  []policygraph.RelType
 	limit  int
+	nodes  []string // entity IDs to export, when picked by ID
+	edges  []string // relationship IDs to export with nodes
 }
+
+// maxEdgesPerNode bounds the edges a request may pick, per node it may pick.
+const maxEdgesPerNode = 10
+
+// requestError is an export that cannot be answered as asked, with the
+// status that says why.
+type requestError struct {
+	code int
+	msg  string
+}
+
+func (e *requestError) Error() string { return e.msg }
 
 func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	req, err := h.parse(r)
@@ -135,9 +160,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	defer cancel()
 
 	var g *Graph
-	if req.center != "" {
+	switch {
+	case req.nodes != nil:
+		g, err = h.picked(ctx, req)
+	case req.center != "":
 		g, err = h.neighborhood(ctx, req)
-	} else {
+	default:
 		g, err = h.whole(ctx, req)
 	}
 	if err != nil {
@@ -152,7 +180,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, f format) {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", f.contentType)
-	hd.Set("Content-Disposition", `attachment; filename="`+fileName(req.center)+f.ext+`"`)
+	name := fileName(req.center)
+	if req.nodes != nil {
+		name = "policygraph-subgraph"
+	}
+	hd.Set("Content-Disposition", `attachment; filename="`+name+f.ext+`"`)
 	hd.Set("Content-Length", strconv.Itoa(body.Len()))
 	hd.Set(TruncatedHeader, strconv.FormatBool(g.Truncated))
 	// Browser pages on other origins may read these too (CORS is the
@@ -180,7 +212,45 @@ func (h *handler) parse(r *http.Request) (request, error) {
 	if req.types, err = parseTypes(q["types"]); err != nil {
 		return req, err
 	}
+	_, hasNodes := q["nodes"]
+	_, hasEdges := q["edges"]
+	switch {
+	case hasNodes && req.center != "":
+		return req, errors.New("give center or nodes, not both")
+	case hasEdges != hasNodes:
+		return req, errors.New("give nodes and edges together: the entities and the relationships among them to export (edges may be empty)")
+	case hasNodes:
+		req.nodes = splitIDs(q["nodes"])
+		if len(req.nodes) == 0 {
+			return req, errors.New("nodes is empty: give entity IDs separated by commas")
+		}
+		if len(req.nodes) > h.limits.MaxLimit {
+			return req, fmt.Errorf("nodes may name at most %d entities, not %d", h.limits.MaxLimit, len(req.nodes))
+		}
+	}
+	if hasEdges {
+		req.edges = splitIDs(q["edges"])
+		if max := maxEdgesPerNode * h.limits.MaxLimit; len(req.edges) > max {
+			return req, fmt.Errorf("edges may name at most %d relationships, not %d", max, len(req.edges))
+		}
+	}
 	return req, nil
+}
+
+// splitIDs reads comma-separated IDs from each value, without blanks or
+// repeats, in the order given; never nil.
+func splitIDs(values []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" && !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 func intParam(name, s string, lo, hi int) (int, error) {
@@ -228,6 +298,62 @@ func (h *handler) neighborhood(ctx context.Context, req request) (*Graph, error)
 		return nil, fmt.Errorf("neighborhood of %q: %w", req.center, err)
 	}
 	return &Graph{Subgraph: sg, Center: req.center, Depth: req.depth, Types: req.types}, nil
+}
+
+// picked exports the entities of req.nodes and the relationships of
+// req.edges, each of which must join two of them and be of req.types when
+// types are given. Each node's degree is its number of relationships (of
+// req.types, else of every type that joins entities) in the whole graph.
+func (h *handler) picked(ctx context.Context, req request) (*Graph, error) {
+	ents, err := h.store.Entities(ctx, req.nodes)
+	if err != nil {
+		return nil, fmt.Errorf("entities of nodes: %w", err)
+	}
+	in := make(map[string]bool, len(ents))
+	for i, e := range ents {
+		if e == nil {
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no entity with ID %q in nodes", req.nodes[i])}
+		}
+		in[e.ID] = true
+	}
+	rels, err := h.store.RelationshipsByID(ctx, req.edges)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of edges: %w", err)
+	}
+	g := &Graph{Types: req.types, Picked: true}
+	for i, r := range rels {
+		switch {
+		case r == nil:
+			return nil, &requestError{http.StatusNotFound, fmt.Sprintf("no relationship with ID %q in edges", req.edges[i])}
+		case !in[r.From] || !in[r.To]:
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q joins an entity that is not in nodes", r.ID)}
+		case len(req.types) > 0 && !slices.Contains(req.types, r.Type):
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("edge %q is a %s, which types leaves out", r.ID, r.Type)}
+		}
+		g.Edges = append(g.Edges, *r)
+	}
+	types := req.types
+	if len(types) == 0 {
+		types = policygraph.TraversableTypes()
+	}
+	qs := make([]policygraph.RelQuery, len(ents))
+	for i, e := range ents {
+		qs[i] = policygraph.RelQuery{Node: e.ID, Types: types, Direction: policygraph.Both} // totals alone
+	}
+	pages, err := h.store.Relationships(ctx, qs)
+	if err != nil {
+		return nil, fmt.Errorf("relationships of %d entities: %w", len(qs), err)
+	}
+	if len(pages) != len(qs) {
+		return nil, fmt.Errorf("relationships: asked %d queries, got %d answers", len(qs), len(pages))
+	}
+	for i, e := range ents {
+		g.Nodes = append(g.Nodes, policygraph.SubgraphNode{Entity: e, Degree: pages[i].Total})
+	}
+	// The order of a Subgraph: nodes by depth (all 0 here), then ID; edges by ID.
+	slices.SortFunc(g.Nodes, func(a, b policygraph.SubgraphNode) int { return strings.Compare(a.Entity.ID, b.Entity.ID) })
+	slices.SortFunc(g.Edges, func(a, b policygraph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return g, nil
 }
 
 // Page sizes of the whole-graph export's store calls.
@@ -336,7 +462,10 @@ func (h *handler) relationships(ctx context.Context, qs []policygraph.RelQuery) 
 // store is unavailable or did not answer in time, else 500 with nothing
 // of the error but a log line.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, center string, err error) {
+	var re *requestError
 	switch {
+	case errors.As(err, &re):
+		writeError(w, re.code, re.msg)
 	case r.Context().Err() != nil:
 		// The client went away: nobody reads this, but the access log does.
 		writeError(w, http.StatusServiceUnavailable, "request cancelled")

@@ -58,6 +58,15 @@ func cytoscape(t *testing.T, h http.Handler, query string) cyDoc {
 	return doc
 }
 
+// manyIDs returns n distinct entity IDs joined by commas.
+func manyIDs(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("person/p%d", i)
+	}
+	return strings.Join(ids, ",")
+}
+
 func TestHandlerResponses(t *testing.T) {
 	h := export.Handler(seedStore(t), export.Limits{MaxLimit: 100}, nil)
 	cases := []struct {
@@ -96,6 +105,22 @@ func TestHandlerResponses(t *testing.T) {
 		{name: "limit 0", target: "/export/graphml?limit=0", code: 400, errContains: "limit must be a whole number from 1 to 100"},
 		{name: "limit over the max", target: "/export/graphml?limit=101", code: 400, errContains: "limit must be"},
 		{name: "no such format", target: "/export/dot", code: 404, errContains: "/export/graphml"},
+
+		{name: "nodes, no edges", target: "/export/gexf?nodes=country/mexico,person/claudia-sheinbaum&edges=", code: 200,
+			contentType: "application/gexf+xml", truncated: "false",
+			disposition: `attachment; filename="policygraph-subgraph.gexf"`},
+		{name: "nodes and edges", target: "/export/graphml?nodes=country/mexico&nodes=person/claudia-sheinbaum&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 200,
+			contentType: "application/graphml+xml", truncated: "false",
+			disposition: `attachment; filename="policygraph-subgraph.graphml"`},
+		{name: "nodes with center", target: "/export/gexf?center=country/mexico&nodes=country/mexico&edges=", code: 400, errContains: "center or nodes, not both"},
+		{name: "edges without nodes", target: "/export/gexf?edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "give nodes and edges together"},
+		{name: "nodes without edges", target: "/export/gexf?nodes=country/mexico", code: 400, errContains: "give nodes and edges together"},
+		{name: "empty nodes", target: "/export/gexf?nodes=,&edges=", code: 400, errContains: "nodes is empty"},
+		{name: "too many nodes", target: "/export/gexf?edges=&nodes=" + manyIDs(101), code: 400, errContains: "at most 100 entities, not 101"},
+		{name: "unknown node", target: "/export/gexf?nodes=country/mexico,person/nobody&edges=", code: 404, errContains: `no entity with ID \"person/nobody\" in nodes`},
+		{name: "unknown edge", target: "/export/gexf?nodes=country/mexico&edges=country/mexico|LEADS|country/mexico", code: 404, errContains: `no relationship with ID \"country/mexico|LEADS|country/mexico\" in edges`},
+		{name: "edge off the nodes", target: "/export/gexf?nodes=country/mexico&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "joins an entity that is not in nodes"},
+		{name: "edge of another type", target: "/export/gexf?types=TARGETS&nodes=country/mexico,person/claudia-sheinbaum&edges=person/claudia-sheinbaum|LEADS|country/mexico", code: 400, errContains: "is a LEADS, which types leaves out"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -142,6 +167,54 @@ func TestHandlerResponses(t *testing.T) {
 			t.Errorf("status %d, want 405", rec.Code)
 		}
 	})
+}
+
+// TestPicked exports entities and relationships by ID: the nodes and
+// edges of a neighbourhood export the same elements as the neighbourhood,
+// given in any order and with repeats; fewer edges export fewer.
+func TestPicked(t *testing.T) {
+	store := seedStore(t)
+	h := export.Handler(store, export.Limits{}, nil)
+	ids := func(doc cyDoc) (nodes, edges []string) {
+		for _, n := range doc.Elements.Nodes {
+			nodes = append(nodes, n.Data.ID)
+		}
+		for _, e := range doc.Elements.Edges {
+			edges = append(edges, e.Data.ID)
+		}
+		return nodes, edges
+	}
+	nb := cytoscape(t, h, "center=country/mexico")
+	nbNodes, nbEdges := ids(nb)
+	if len(nbEdges) < 3 {
+		t.Fatalf("the neighbourhood of Mexico has %d edges", len(nbEdges))
+	}
+	backwards := func(xs []string) string {
+		ys := slices.Clone(xs)
+		slices.Reverse(ys)
+		return strings.Join(append(ys, ys[0]), ",")
+	}
+
+	all := cytoscape(t, h, "nodes="+backwards(nbNodes)+"&edges="+backwards(nbEdges))
+	gotNodes, gotEdges := ids(all)
+	if !slices.Equal(gotNodes, slices.Sorted(slices.Values(nbNodes))) || !slices.Equal(gotEdges, nbEdges) {
+		t.Errorf("the neighbourhood picked by ID exported\n%v\n%v\nwant\n%v\n%v", gotNodes, gotEdges, nbNodes, nbEdges)
+	}
+	if all.Data.Center != "" || all.Data.Truncated {
+		t.Errorf("picked: center %q, truncated %v", all.Data.Center, all.Data.Truncated)
+	}
+	checkDegrees(t, store, all, nil)
+
+	some := cytoscape(t, h, "nodes="+strings.Join(nbNodes, ",")+"&edges="+nbEdges[2]+"&edges="+nbEdges[0])
+	gotNodes, gotEdges = ids(some)
+	if len(gotNodes) != len(nbNodes) || !slices.Equal(gotEdges, []string{nbEdges[0], nbEdges[2]}) {
+		t.Errorf("two edges: %d nodes, edges %v; want %d nodes, edges %v", len(gotNodes), gotEdges, len(nbNodes), []string{nbEdges[0], nbEdges[2]})
+	}
+
+	rec := get(t, h, "/export/gexf?nodes=country/mexico&edges=")
+	if !strings.Contains(rec.Body.String(), "picked by ID") {
+		t.Errorf("the GEXF does not say its elements were picked by ID:\n%s", rec.Body)
+	}
 }
 
 // TestWholeGraph checks the whole-graph export against the store: every
@@ -267,22 +340,25 @@ relationships:
 	}
 	store := memory.New(ds)
 	h := export.Handler(store, export.Limits{}, nil)
-	for _, query := range []string{"", "limit=2", "types=ALLIED_WITH"} {
+	picked := "nodes=person/a,person/b,country/c&edges="
+	for _, query := range []string{"", "limit=2", "types=ALLIED_WITH", picked, picked + "&types=ALLIED_WITH"} {
 		doc := cytoscape(t, h, query)
 		got := map[string]int{}
 		for _, n := range doc.Elements.Nodes {
 			got[n.Data.ID] = n.Data.Degree
 		}
 		want := map[string]map[string]int{
-			"":                  {"person/a": 3, "person/b": 1, "country/c": 1},
-			"limit=2":           {"person/a": 3, "person/b": 1}, // C is left out, A's LEADS still counts
-			"types=ALLIED_WITH": {"person/a": 2, "person/b": 1, "country/c": 0},
+			"":                            {"person/a": 3, "person/b": 1, "country/c": 1},
+			"limit=2":                     {"person/a": 3, "person/b": 1}, // C is left out, A's LEADS still counts
+			"types=ALLIED_WITH":           {"person/a": 2, "person/b": 1, "country/c": 0},
+			picked:                        {"person/a": 3, "person/b": 1, "country/c": 1},
+			picked + "&types=ALLIED_WITH": {"person/a": 2, "person/b": 1, "country/c": 0},
 		}[query]
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%q: degrees %v, want %v", query, got, want)
 		}
 		var types []policygraph.RelType
-		if query == "types=ALLIED_WITH" {
+		if strings.Contains(query, "types=ALLIED_WITH") {
 			types = []policygraph.RelType{policygraph.AlliedWith}
 		}
 		checkDegrees(t, store, doc, types)

@@ -4,8 +4,12 @@
 //   - /: the front door, links to everything the server serves and the
 //     graph's counts (home.go: a Go template, no script, not in dist/).
 //   - /explore: the graph explorer. Search for an entity, draw its
-//     neighbourhood with Cytoscape.js, expand nodes, read the evidence of a
-//     relationship and draw the shortest path between two entities.
+//     neighbourhood with Cytoscape.js (sizes by degree, colours by kind and
+//     relationship type, "+N more" for hubs), filter it, read its dated
+//     events on a timeline, its evidence and relationships in a panel, list
+//     the paths between two entities, keep the view in the URL and export
+//     what is drawn (images, and GEXF, GraphML or Cytoscape JSON through
+//     /export/ with the drawn IDs).
 //   - /graphiql: GraphiQL against /graphql, with no assets from a CDN.
 //
 // The pages talk only to the API on the same origin (/graphql).
@@ -18,9 +22,10 @@
 // and commit dist/ with the change; a test fails while dist/ is older than
 // its sources.
 //
-// The explorer sets two hooks on window for the browser test: __cy, its
-// Cytoscape.js instance (to assert what is drawn), and __cytoscape, the
-// Cytoscape.js library (to load an export into a fresh instance).
+// The explorer sets three hooks on window for the browser test: __cy, its
+// Cytoscape.js instance (to assert what is drawn), __cytoscape, the
+// Cytoscape.js library (to load an export into a fresh instance), and
+// __view(), a copy of the view it draws (what its URL says).
 package web
 
 //go:generate sh -c "npm ci --no-audit --no-fund && npm run build"

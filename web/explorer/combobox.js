@@ -14,9 +14,11 @@ export class Combobox {
    * @param {(item: object) => void} opts.onSelect  called with the chosen entity
    * @param {(err: Error) => void} opts.onError     called when a search fails
    * @param {number} [opts.delay]                    debounce, in milliseconds
+   * @param {() => object} [opts.params]            more arguments of the search, such as {kinds}
    */
-  constructor(input, { onSelect, onError, delay = 200 }) {
+  constructor(input, { onSelect, onError, delay = 200, params = () => ({}) }) {
     this.input = input;
+    this.params = params;
     this.onSelect = onSelect;
     this.onError = onError;
     this.delay = delay;
@@ -95,7 +97,7 @@ export class Combobox {
     this.controller = controller;
     this.list.setAttribute('aria-busy', 'true');
     try {
-      const items = await search(text, { signal: controller.signal });
+      const items = await search(text, { ...this.params(), signal: controller.signal });
       if (controller.signal.aborted) return;
       this.#render(items);
     } catch (err) {
