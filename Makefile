@@ -19,12 +19,15 @@ build:
 # and the Python client's tests (Python, against a live in-memory server)
 # and mypy --strict on the client, the browser test of /, /explore and
 # /graphiql (Chromium), then go test -race -v ./... against a throw-away
-# Neo4j (or NEO4J_URI if set). Each step installs what it lacks.
+# Neo4j (or NEO4J_URI if set), then on Neo4j servers of their own:
+# neo4j+s:// (TLS), read routing to distinct servers (two servers and a
+# router) and import against load. Each step installs what it lacks.
 test: fmt-check vet generate-check lint test-python
 	scripts/notebook
 	scripts/e2e
 	scripts/test
 	scripts/test-tls
+	scripts/test-routing
 	scripts/test-import
 
 fmt-check:

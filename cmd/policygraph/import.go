@@ -147,7 +147,7 @@ then start Neo4j (CREATE DATABASE it if it is new) and, with NEO4J_URI pointing 
 	t2 := time.Now()
 	var listTime time.Duration
 	err = func() error {
-		st, err := neo4j.Open(ctx, cfg)
+		st, err := neo4j.OpenWriter(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ then start Neo4j (CREATE DATABASE it if it is new) and, with NEO4J_URI pointing 
 
 // finishImport connects and completes an imported database.
 func finishImport(ctx context.Context, cfg neo4j.Config, b *neo4j.BulkImport, wait time.Duration) error {
-	st, err := neo4j.Open(ctx, cfg)
+	st, err := neo4j.OpenWriter(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func withDriver(t *testing.T, cfg neo4j.Config, fn func(ctx context.Context, d n
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, err := neo4j.Connect(ctx, cfg)
+	d, err := neo4j.Connect(ctx, cfg, neo4jdrv.AccessModeWrite)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !opts.DryRun || *recoverOnly {
 		var err error
 		cfg := neo4j.ConfigFromEnv()
-		if target, err = neo4j.Open(ctx, cfg); err != nil {
+		if target, err = neo4j.OpenWriter(ctx, cfg); err != nil {
 			fmt.Fprintln(stderr, "policygraph load:", err)
 			return 1
 		}

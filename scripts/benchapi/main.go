@@ -84,7 +84,7 @@ func main() {
 	}
 
 	ctx := context.Background()
-	driver, err := neo4j.Connect(ctx, neo4j.ConfigFromEnv())
+	driver, err := neo4j.Connect(ctx, neo4j.ConfigFromEnv(), neo4jdrv.AccessModeRead)
 	if err != nil {
 		fail(err)
 	}

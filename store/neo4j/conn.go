@@ -119,11 +119,15 @@ func (cfg Config) tune(c *config.Config) {
 	}
 }
 
-// Connect creates a driver for cfg and verifies that the server accepts a
-// login, so a wrong URI or password fails here rather than at the first
-// query. Extra options tune the driver (pool size, timeouts, ...). The
-// caller owns the driver and must Close it.
-func Connect(ctx context.Context, cfg Config, opts ...func(*config.Config)) (neo4jdrv.DriverWithContext, error) {
+// Connect creates a driver for cfg and proves that the server accepts a
+// login and answers on cfg.Database in a session of the given mode, so a
+// wrong URI, password or database name fails here rather than at the first
+// query. The mode is the process's: AccessModeRead for one that serves
+// reads (on a cluster the check reaches a reader, as its queries will),
+// AccessModeWrite for one that loads (the check reaches the writer and
+// nothing else). Extra options tune the driver (pool size, timeouts, ...).
+// The caller owns the driver and must Close it.
+func Connect(ctx context.Context, cfg Config, mode neo4jdrv.AccessMode, opts ...func(*config.Config)) (neo4jdrv.DriverWithContext, error) {
 	if cfg.URI == "" {
 		return nil, errors.New("connect to neo4j: no URI configured (set NEO4J_URI)")
 	}
@@ -139,12 +143,26 @@ func Connect(ctx context.Context, cfg Config, opts ...func(*config.Config)) (neo
 	if err != nil {
 		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.RedactedURI(), err)
 	}
-	if err := driver.VerifyConnectivity(ctx); err != nil {
+	if err := verify(ctx, driver, cfg.Database, mode); err != nil {
 		// ctx may be what failed; closing must not depend on it.
 		_ = driver.Close(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("connect to neo4j at %s: %w", cfg.RedactedURI(), err)
+		return nil, fmt.Errorf("connect to neo4j at %s, database %q: %w", cfg.RedactedURI(), cfg.Database, err)
 	}
 	return driver, nil
+}
+
+// verify runs RETURN 1 on database in a session of the given mode. The
+// driver's own VerifyConnectivity does not do: it always asks a reader,
+// about the home database, so a `load` behind a cluster's routing would
+// talk to a reader, and a misspelt NEO4J_DATABASE would pass.
+func verify(ctx context.Context, driver neo4jdrv.DriverWithContext, database string, mode neo4jdrv.AccessMode) error {
+	sess := driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: database, AccessMode: mode})
+	defer closeSession(ctx, sess)
+	res, err := sess.Run(ctx, "RETURN 1", nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return err
 }
 
 // envOr returns the value of the environment variable name, or fallback when

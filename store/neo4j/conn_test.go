@@ -81,7 +81,7 @@ func TestConnectRejectsBadTuning(t *testing.T) {
 			}
 			t.Setenv("NEO4J_URI", "bolt://127.0.0.1:1")
 			t.Setenv(tt.name, tt.value)
-			_, err := neo4j.Connect(t.Context(), neo4j.ConfigFromEnv())
+			_, err := neo4j.Connect(t.Context(), neo4j.ConfigFromEnv(), neo4jdrv.AccessModeRead)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Connect error = %v, want it to contain %q", err, tt.want)
 			}
@@ -90,7 +90,7 @@ func TestConnectRejectsBadTuning(t *testing.T) {
 }
 
 func TestConnectWithoutURI(t *testing.T) {
-	if _, err := neo4j.Connect(t.Context(), neo4j.Config{}); err == nil {
+	if _, err := neo4j.Connect(t.Context(), neo4j.Config{}, neo4jdrv.AccessModeRead); err == nil {
 		t.Fatal("Connect with empty URI succeeded, want error")
 	}
 }
@@ -213,7 +213,7 @@ func TestBasicAuth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 			defer cancel()
-			driver, err := neo4j.Connect(ctx, tt.cfg)
+			driver, err := neo4j.Connect(ctx, tt.cfg, neo4jdrv.AccessModeRead)
 			if tt.wantCode == "" {
 				if err != nil {
 					t.Fatalf("Connect: %v", err)
@@ -241,6 +241,46 @@ func TestBasicAuth(t *testing.T) {
 	}
 }
 
+// TestConnectChecksTheDatabase: Connect proves the configured database
+// answers, in the mode the process will use, so a misspelt NEO4J_DATABASE
+// fails at start (the driver's VerifyConnectivity, which asks about the
+// home database, let it through).
+func TestConnectChecksTheDatabase(t *testing.T) {
+	cfg := neo4jtest.Config(t)
+	missing := cfg
+	missing.Database = "nosuchdb"
+	tests := []struct {
+		name     string
+		cfg      neo4j.Config
+		mode     neo4jdrv.AccessMode
+		wantCode string // empty: must connect
+	}{
+		{"configured database, read", cfg, neo4jdrv.AccessModeRead, ""},
+		{"configured database, write", cfg, neo4jdrv.AccessModeWrite, ""},
+		{"missing database, read", missing, neo4jdrv.AccessModeRead, "Neo.ClientError.Database.DatabaseNotFound"},
+		{"missing database, write", missing, neo4jdrv.AccessModeWrite, "Neo.ClientError.Database.DatabaseNotFound"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			driver, err := neo4j.Connect(ctx, tt.cfg, tt.mode)
+			if err == nil {
+				_ = driver.Close(context.Background())
+			}
+			var nerr *neo4jdrv.Neo4jError
+			switch {
+			case tt.wantCode == "" && err != nil:
+				t.Fatalf("Connect: %v", err)
+			case tt.wantCode != "" && (!errors.As(err, &nerr) || nerr.Code != tt.wantCode):
+				t.Fatalf("Connect error = %v, want Neo4j error %s", err, tt.wantCode)
+			case tt.wantCode != "" && !strings.Contains(err.Error(), `database "nosuchdb"`):
+				t.Errorf("Connect error = %v, want it to name the database", err)
+			}
+		})
+	}
+}
+
 // A password written into NEO4J_URI never reaches a log line or an error.
 func TestRedactURI(t *testing.T) {
 	for _, tt := range []struct{ uri, want string }{
@@ -255,7 +295,7 @@ func TestRedactURI(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_, err := neo4j.Connect(ctx, neo4j.Config{URI: "bolt://neo4j:s3cret@127.0.0.1:1", Database: "neo4j"})
+	_, err := neo4j.Connect(ctx, neo4j.Config{URI: "bolt://neo4j:s3cret@127.0.0.1:1", Database: "neo4j"}, neo4jdrv.AccessModeRead)
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("Connect to a closed port: %v", err)
 	}

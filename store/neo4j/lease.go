@@ -77,6 +77,11 @@ type lease struct {
 	mu      sync.Mutex
 	expires time.Time
 	lost    bool
+	// finishing is set once the load's last transaction, which deletes
+	// the record as it commits, is under way: a renewal that finds no
+	// record then sees that commit, not a takeover (which that
+	// transaction's own check catches).
+	finishing bool
 }
 
 // Acquire takes the load lease, or fails with a *pg.LoadBusyError.
@@ -170,6 +175,9 @@ func (l *lease) renew() {
 		switch {
 		case err != nil:
 			slog.Warn("could not renew the load lease", "load", l.id, "err", err)
+		case !ok && l.finishing:
+			// Keep renewing: if that transaction is rolled back and
+			// retried, the record is back and must be kept alive.
 		case !ok:
 			l.lost = true
 		default:

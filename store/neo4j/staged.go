@@ -463,7 +463,7 @@ func (s *Store) RecoverLoads(ctx context.Context, pl pg.Lease) ([]pg.RecoveredLo
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, `MATCH (l:_Load) WHERE coalesce(l.token, '') <> $token AND NOT coalesce(l.expires > datetime(), false)
+	recs, err := s.readWriter(ctx, `MATCH (l:_Load) WHERE coalesce(l.token, '') <> $token AND NOT coalesce(l.expires > datetime(), false)
 RETURN l.id AS id, coalesce(l.owner, '') AS owner, l.state = 'committing' AS committing,
   l.token IS NULL AS legacy ORDER BY l.started`,
 		map[string]any{"token": l.token})

@@ -13,9 +13,11 @@ import (
 )
 
 // Store is policygraph's store on Neo4j. It answers the read queries of
-// [pg.Store] through read transactions routed to readers, and writes loads
-// as a [pg.LoadTarget]. Every query names the database, so the same store
-// runs unchanged against a cluster or Aura.
+// [pg.Store] in read sessions, which a cluster routes to readers, and
+// writes loads as a [pg.LoadTarget] in write sessions only, which go to
+// the writer. Every session names the one database the store was made
+// with, so the same store runs unchanged against a cluster or Aura, and
+// nothing a request carries can point it at another database.
 type Store struct {
 	driver neo4jdrv.DriverWithContext
 	db     string
@@ -29,9 +31,24 @@ type Store struct {
 
 var _ pg.LoadTarget = (*Store)(nil)
 
-// Open connects to the Neo4j of cfg. Close the store when done.
+// Open connects to the Neo4j of cfg for serving: the check that it
+// answers runs in a read session, as every query of [pg.Store] does, so on
+// a cluster serve talks to readers only. Close the store when done.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	d, err := Connect(ctx, cfg)
+	return open(ctx, cfg, neo4jdrv.AccessModeRead)
+}
+
+// OpenWriter connects to the Neo4j of cfg for loading or importing: the
+// check that it answers runs in a write session, as does everything the
+// loader calls (lease, lookups of stored IDs, staging, recovery), so on a
+// cluster load talks to the writer only and sees what the writer holds,
+// never a follower that may lag. Close the store when done.
+func OpenWriter(ctx context.Context, cfg Config) (*Store, error) {
+	return open(ctx, cfg, neo4jdrv.AccessModeWrite)
+}
+
+func open(ctx context.Context, cfg Config, mode neo4jdrv.AccessMode) (*Store, error) {
+	d, err := Connect(ctx, cfg, mode)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", pg.ErrUnavailable, err)
 	}
@@ -77,6 +94,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // deadline becomes the transaction timeout, so Neo4j stops work that
 // nobody waits for.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
+	return s.query(ctx, neo4jdrv.AccessModeRead, cypher, params)
+}
+
+// readWriter is read routed to the writer, for what a load reads: which
+// IDs are stored, which loads were cut off. On a cluster a reader may not
+// have applied the last load yet, and a load must decide on what the
+// writer holds.
+func (s *Store) readWriter(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
+	return s.query(ctx, neo4jdrv.AccessModeWrite, cypher, params)
+}
+
+func (s *Store) query(ctx context.Context, mode neo4jdrv.AccessMode, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
 	s.trips.Add(1)
 	if s.observe != nil {
 		s.observe(ctx, cypher, params)
@@ -91,7 +120,7 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 			}
 		}
 		var recs []*neo4jdrv.Record
-		if recs, err = s.readOnce(ctx, cypher, params); err == nil {
+		if recs, err = s.queryOnce(ctx, mode, cypher, params); err == nil {
 			return recs, nil
 		}
 		if !neo4jdrv.IsRetryable(err) || ctx.Err() != nil {
@@ -101,11 +130,11 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 	return nil, classify(err)
 }
 
-// readAttempts bounds how often read tries one statement.
+// readAttempts bounds how often query tries one statement.
 const readAttempts = 3
 
-func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
-	sess := s.driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: s.db, AccessMode: neo4jdrv.AccessModeRead})
+func (s *Store) queryOnce(ctx context.Context, mode neo4jdrv.AccessMode, cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
+	sess := s.driver.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 	defer closeSession(ctx, sess)
 	var cfg []func(*neo4jdrv.TransactionConfig)
 	if dl, ok := ctx.Deadline(); ok {

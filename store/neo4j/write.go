@@ -457,6 +457,9 @@ func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx cont
 		if err != nil {
 			return total, err
 		}
+		l.mu.Lock()
+		l.finishing = true
+		l.mu.Unlock()
 		if err := held(ctx, tx, l, "done"); err != nil {
 			return total, err
 		}
@@ -473,12 +476,14 @@ func (s *Store) WriteAtomic(ctx context.Context, pl pg.Lease, fill func(ctx cont
 	return counts, nil
 }
 
-// Existing maps the IDs that are stored to their kind, or "Source".
+// Existing maps the IDs that are stored to their kind, or "Source". It
+// asks the writer: the load that follows merges with what the writer
+// holds.
 func (s *Store) Existing(ctx context.Context, ids []string) (map[string]string, error) {
 	found := map[string]string{}
 	for start := 0; start < len(ids); start += 10000 {
 		chunk := ids[start:min(start+10000, len(ids))]
-		recs, err := s.read(ctx, `UNWIND $ids AS id
+		recs, err := s.readWriter(ctx, `UNWIND $ids AS id
 CALL (id) {
   MATCH (n:Entity {id: id}) RETURN n.kind AS kind
   UNION

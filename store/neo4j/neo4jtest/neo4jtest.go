@@ -83,7 +83,7 @@ func connect(t testing.TB, cfg neo4j.Config) neo4jdrv.DriverWithContext {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	driver, err := neo4j.Connect(ctx, cfg)
+	driver, err := neo4j.Connect(ctx, cfg, neo4jdrv.AccessModeWrite)
 	if err != nil {
 		t.Fatalf("neo4jtest: %v", err)
 	}
